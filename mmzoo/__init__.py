@@ -1,0 +1,24 @@
+"""mmzoo: multimodal (image + text + audio) models for TensorFlow / Keras 3.
+
+Compose a model from one branch per modality, a fusion and a head:
+
+    >>> import mmzoo
+    >>> from mmzoo import branches, heads
+    >>> model = mmzoo.build_model(
+    ...     branches={"image": branches.conv2d(input_shape=(28, 28, 1)),
+    ...               "audio": branches.dense(input_dim=128)},
+    ...     fusion="gated",
+    ...     head=heads.multiclass(10),
+    ... )
+"""
+
+from mmzoo import branches, fusion, heads
+from mmzoo.assemble import build_model
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, MmzooError
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "build_model", "branches", "fusion", "heads",
+    "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__",
+]

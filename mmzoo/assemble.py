@@ -1,0 +1,122 @@
+"""`build_model`: branches + fusion + head -> one functional Keras model."""
+
+import keras
+
+from mmzoo import fusion as fusion_catalogue
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.heads import Head, MultitaskHead
+
+
+def _check_branches(branches):
+    if not isinstance(branches, dict):
+        raise ArgumentTypeError(
+            "`branches` must be a dict {modality: keras.Model}, e.g. "
+            "{'image': mmzoo.branches.conv2d(), 'text': mmzoo.branches.lstm(1000)}. "
+            f"Received: branches of type {type(branches).__name__}"
+        )
+    if not branches:
+        raise ConfigurationError("`branches` needs at least one modality. Received: branches={}")
+    for modality, branch in branches.items():
+        if not isinstance(modality, str) or not modality.isidentifier():
+            raise ConfigurationError(
+                "Modality names must be identifiers such as 'image', 'text' or 'audio'. "
+                f"Received: modality={modality!r}"
+            )
+        if not isinstance(branch, keras.Model):
+            raise ArgumentTypeError(
+                f"Branch {modality!r} must be a keras.Model. "
+                f"Received: {modality}={branch!r} (of type {type(branch).__name__})"
+            )
+        try:
+            branch_inputs, branch_outputs = branch.inputs, branch.outputs
+        except (AttributeError, ValueError):
+            branch_inputs = branch_outputs = None
+        if not branch_inputs or not branch_outputs:
+            raise ConfigurationError(
+                f"Branch {modality!r} has no defined input; build it from keras.Input "
+                f"(functional API) or give Sequential an Input. Received: {modality}={branch.name!r}"
+            )
+        if len(branch_inputs) != 1:
+            raise ConfigurationError(
+                f"Branch {modality!r} must take exactly one input (its modality). "
+                f"Received: {modality}={branch.name!r} with {len(branch_inputs)} inputs"
+            )
+        if len(branch_outputs) != 1:
+            raise ConfigurationError(
+                f"Branch {modality!r} must have exactly one output. "
+                f"Received: {modality}={branch.name!r} with {len(branch_outputs)} outputs"
+            )
+    names = [branch.name for branch in branches.values()]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise ConfigurationError(
+            "Every branch needs its own name (pass name=... to the builder); these "
+            f"names are used more than once. Received: branch names={repeated}"
+        )
+
+
+def _check_head(head):
+    if not isinstance(head, (Head, MultitaskHead)):
+        raise ArgumentTypeError(
+            "`head` must be made by mmzoo.heads (multiclass, binary, multilabel, "
+            f"regression, multitask). Received: head={head!r}"
+        )
+
+
+def build_model(branches, fusion="concat", head=None, name="mmzoo_model"):
+    """Builds a multimodal functional model: one branch per modality, a fusion, a head.
+
+    The model's inputs are a dict named by modality, so data is passed as
+    `model.fit({"image": x, "text": t, "audio": a}, y)` and a modality can
+    never land in another's slot.
+
+    Example:
+        >>> import mmzoo
+        >>> from mmzoo import branches, heads
+        >>> model = mmzoo.build_model(
+        ...     branches={
+        ...         "image": branches.conv2d(input_shape=(28, 28, 1), filters=(16, 32)),
+        ...         "text": branches.lstm(vocab_size=1000, sequence_length=20),
+        ...         "audio": branches.dense(input_dim=128),
+        ...     },
+        ...     fusion="attention",
+        ...     head=heads.multiclass(10),
+        ... )
+
+    Args:
+        branches: Dict `{modality: keras.Model}`; each model has one input
+            and outputs `(batch, dim)` or `(batch, steps, dim)` features.
+        fusion: A fusion name (see `mmzoo.fusion.available()`) or a
+            `mmzoo.fusion.Fusion` layer.
+        head: A head from `mmzoo.heads`.
+        name: Name of the returned model.
+
+    Returns:
+        A `keras.Model` with dict inputs named by modality and outputs named
+        by the head (one tensor for a single-output head, a dict otherwise).
+
+    Raises:
+        TypeError: `branches`, a branch, `fusion` or `head` has the wrong
+            type.
+        ValueError: no branches, a branch with several inputs or outputs, an
+            unknown fusion name, or features the fusion or head cannot take.
+    """
+    _check_branches(branches)
+    _check_head(head)
+    fusion_layer = fusion_catalogue.get(fusion)
+    feature_shapes = {modality: tuple(branch.outputs[0].shape) for modality, branch in branches.items()}
+    fusion_layer.check_input_shapes(feature_shapes)
+    head.check_fusion(fusion_layer)
+
+    inputs = {
+        modality: keras.Input(
+            shape=tuple(branch.inputs[0].shape[1:]),
+            dtype=branch.inputs[0].dtype,
+            name=modality,
+        )
+        for modality, branch in branches.items()
+    }
+    features = {modality: branch(inputs[modality]) for modality, branch in branches.items()}
+    fused = fusion_layer(features)
+    outputs = head(fused, from_logits=fusion_layer.produces_logits)
+    return keras.Model(inputs, outputs, name=name)

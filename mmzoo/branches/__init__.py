@@ -1,0 +1,18 @@
+"""Branches: one modality's input -> features.
+
+Each builder returns a `keras.Model` with one input, whose output is either a
+pooled vector `(batch, dim)` or a token sequence `(batch, steps, dim)` for
+attention fusion. Any user `keras.Model` with one input can be a branch too.
+
+- image: `vgg16`, `conv2d`
+- text: `lstm`
+- audio: `dense` (feature vector), `audio_conv2d` (spectrogram)
+"""
+
+from mmzoo.branches import audio, image, text
+from mmzoo.branches.audio import conv2d as audio_conv2d
+from mmzoo.branches.audio import dense
+from mmzoo.branches.image import conv2d, vgg16
+from mmzoo.branches.text import lstm
+
+__all__ = ["audio", "image", "text", "vgg16", "conv2d", "lstm", "dense", "audio_conv2d"]

@@ -1,0 +1,93 @@
+"""Audio branches: audio features -> features.
+
+Two kinds of audio features are expected: a fixed-size vector per clip (for
+example 128 MFCC or log-mel statistics) for `dense`, and a `(time, frequency)`
+spectrogram for `conv2d`.
+"""
+
+import keras
+
+from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
+from mmzoo.branches._validation import (
+    check_input_shape,
+    check_positive_int,
+    check_positive_int_sequence,
+    check_rate,
+)
+
+
+def dense(input_dim=128, units=(128,), activation="relu", dropout=0.0,
+          batch_norm=False, name="audio_dense"):
+    """Builds an audio branch: a Dense stack on a fixed-size feature vector.
+
+    Args:
+        input_dim: Size of the audio feature vector (e.g. 128 MFCC or mel
+            statistics).
+        units: Width of each Dense layer; one layer per entry.
+        activation: Activation of the Dense layers.
+        dropout: Dropout rate after each Dense layer (0 for none).
+        batch_norm: Whether to normalise the input features with
+            BatchNormalization (useful for unscaled librosa features).
+        name: Name of the returned model; also prefixes its own layers.
+
+    Returns:
+        A `keras.Model` from `(batch, input_dim)` to `(batch, units[-1])`.
+
+    Raises:
+        ValueError: a size is not positive or `dropout` is not in [0, 1).
+        TypeError: a size has the wrong type.
+    """
+    check_positive_int("input_dim", input_dim)
+    units = check_positive_int_sequence("units", units)
+    check_rate("dropout", dropout)
+
+    inputs = keras.Input(shape=(input_dim,), name=f"{name}_input")
+    x = inputs
+    if batch_norm:
+        x = keras.layers.BatchNormalization(name=f"{name}_input_bn")(x)
+    for index, width in enumerate(units, start=1):
+        x = keras.layers.Dense(width, activation=activation, name=f"{name}_dense{index}")(x)
+        if dropout:
+            x = keras.layers.Dropout(dropout, name=f"{name}_dropout{index}")(x)
+    return keras.Model(inputs, x, name=name)
+
+
+def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
+           padding="same", activation="relu", batch_norm=False, dropout=0.0,
+           pooling="flatten", units=None, name="audio_conv2d"):
+    """Builds an audio branch: Conv2D + MaxPooling blocks on a spectrogram.
+
+    Args:
+        input_shape: `(time, frequency)` or `(time, frequency, 1)`; a 2-D
+            spectrogram gets a channel axis inside the model.
+        filters: Number of filters of each block; one block per entry.
+        kernel_size: Square convolution kernel size.
+        pool_size: Square max-pooling size after each convolution.
+        padding: `"same"` or `"valid"` convolution padding.
+        activation: Activation of the convolutions (and of `units`).
+        batch_norm: Whether to add BatchNormalization after each convolution.
+        dropout: Dropout rate on the pooled features (0 for none).
+        pooling: `"flatten"`, `"avg"`, `"max"` or `"tokens"`.
+        units: Width of a Dense layer on the pooled vector, or None.
+        name: Name of the returned model; also prefixes its own layers.
+
+    Returns:
+        A `keras.Model` from the spectrogram to its features.
+
+    Raises:
+        ValueError: a size is not positive, the spectrogram is too small for
+            the stack, or `padding`/`pooling` is unknown.
+        TypeError: a size has the wrong type.
+    """
+    input_shape = check_input_shape("input_shape", input_shape, (2, 3))
+    filters = check_conv_arguments(filters, kernel_size, pool_size, padding, pooling, dropout, units)
+    image_shape = input_shape if len(input_shape) == 3 else input_shape + (1,)
+    check_spatial_size(image_shape, len(filters), kernel_size, pool_size, padding)
+
+    inputs = keras.Input(shape=input_shape, name=f"{name}_input")
+    x = inputs
+    if len(input_shape) == 2:
+        x = keras.layers.Reshape(image_shape, name=f"{name}_add_channel")(x)
+    features = conv_stack(x, filters, kernel_size, pool_size, padding, activation,
+                          batch_norm, dropout, pooling, units, name)
+    return keras.Model(inputs, features, name=name)

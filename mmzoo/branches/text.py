@@ -1,0 +1,74 @@
+"""Text branches: token ids `(sequence_length,)` -> features."""
+
+import keras
+
+from mmzoo.branches._validation import (
+    OUTPUT_MODES,
+    check_choice,
+    check_positive_int,
+    check_rate,
+)
+from mmzoo.errors import ArgumentTypeError
+
+
+def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
+         bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
+         output="vector", mask_zero=True, name="text_lstm"):
+    """Builds a text branch: Embedding + LSTM over integer token ids.
+
+    Token id 0 is padding: with `mask_zero=True` the LSTM skips it, so padded
+    and unpadded texts get the same features.
+
+    Reference:
+        Hochreiter & Schmidhuber, "Long Short-Term Memory", Neural
+        Computation 1997.
+
+    Args:
+        vocab_size: Number of token ids, padding (0) and out-of-vocabulary
+            ids included, e.g. `TextVectorization.vocabulary_size()`.
+        sequence_length: Fixed number of tokens per text, or None for any
+            length.
+        embedding_dim: Size of the token embeddings.
+        units: Size of the LSTM state (twice that when bidirectional).
+        bidirectional: Whether to read the text in both directions.
+        dropout: Dropout rate of the LSTM inputs (0 for none).
+        recurrent_dropout: Dropout rate of the LSTM recurrent state.
+        output: `"vector"` (last state, `(batch, units)`) or `"tokens"`
+            (every state, `(batch, steps, units)`, for attention fusion).
+        mask_zero: Whether id 0 is padding to be masked.
+        name: Name of the returned model; also prefixes its own layers.
+
+    Returns:
+        A `keras.Model` from int token ids to text features.
+
+    Raises:
+        ValueError: a size is not positive, a rate is not in [0, 1) or
+            `output` is unknown.
+        TypeError: a size or flag has the wrong type.
+    """
+    check_positive_int("vocab_size", vocab_size)
+    if sequence_length is not None:
+        check_positive_int("sequence_length", sequence_length)
+    check_positive_int("embedding_dim", embedding_dim)
+    check_positive_int("units", units)
+    check_rate("dropout", dropout)
+    check_rate("recurrent_dropout", recurrent_dropout)
+    check_choice("output", output, OUTPUT_MODES)
+    for flag_name, flag in (("bidirectional", bidirectional), ("mask_zero", mask_zero)):
+        if not isinstance(flag, bool):
+            raise ArgumentTypeError(f"`{flag_name}` must be a bool. Received: {flag_name}={flag!r}")
+
+    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name=f"{name}_input")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
+                               name=f"{name}_embedding")(inputs)
+    recurrent = keras.layers.LSTM(
+        units,
+        dropout=dropout,
+        recurrent_dropout=recurrent_dropout,
+        return_sequences=output == "tokens",
+        name=f"{name}_lstm",
+    )
+    if bidirectional:
+        recurrent = keras.layers.Bidirectional(recurrent, name=f"{name}_bidirectional")
+    features = recurrent(x)
+    return keras.Model(inputs, features, name=name)

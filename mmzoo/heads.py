@@ -1,0 +1,327 @@
+"""Heads: a fused representation -> named outputs.
+
+A head is a callable object: `head(fused)` adds its layers to the graph and
+returns the output tensor (or, for `multitask`, a dict of them). The last
+layer of every output is a `Prediction` layer named after the output: it
+applies the task's activation in float32 (also under mixed precision) and
+records the task and loss weight, so a saved and reloaded model still says
+how to train and judge it.
+
+| builder      | output                              | activation |
+|--------------|-------------------------------------|------------|
+| `multiclass` | `(batch, num_classes)` probabilities | softmax    |
+| `binary`     | `(batch, 1)` probability             | sigmoid    |
+| `multilabel` | `(batch, num_labels)` probabilities  | sigmoid    |
+| `regression` | `(batch, units)` values              | linear     |
+| `multitask`  | dict of the above, by name          |            |
+"""
+
+import keras
+
+from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
+
+TASK_ACTIVATIONS = {
+    "multiclass": "softmax",
+    "binary": "sigmoid",
+    "multilabel": "sigmoid",
+    "regression": "linear",
+}
+CLASSIFICATION_TASKS = ("multiclass", "binary", "multilabel")
+
+
+@keras.saving.register_keras_serializable(package="mmzoo")
+class Prediction(keras.layers.Layer):
+    """The final activation of a head, computed in float32.
+
+    Args:
+        task: One of "multiclass", "binary", "multilabel", "regression".
+        loss_weight: Weight of this output's loss in a multitask model.
+        **kwargs: Standard layer arguments; `dtype` defaults to "float32".
+    """
+
+    def __init__(self, task, loss_weight=1.0, **kwargs):
+        kwargs.setdefault("dtype", "float32")
+        super().__init__(**kwargs)
+        if task not in TASK_ACTIVATIONS:
+            raise ConfigurationError(
+                f"`task` must be one of {list(TASK_ACTIVATIONS)}. Received: task={task!r}"
+            )
+        self.task = task
+        self.loss_weight = float(loss_weight)
+        self.activation = keras.activations.get(TASK_ACTIVATIONS[task])
+
+    def call(self, inputs):
+        return self.activation(keras.ops.cast(inputs, self.compute_dtype))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "task": self.task, "loss_weight": self.loss_weight}
+
+
+def prediction_layers(model):
+    """Returns the model's `Prediction` layers keyed by output name.
+
+    Args:
+        model: A model built by `mmzoo.build_model` (or any model whose
+            outputs end in `Prediction` layers).
+
+    Returns:
+        Dict `{output name: Prediction layer}` in the model's output order.
+    """
+    found = {layer.name: layer for layer in model.layers if isinstance(layer, Prediction)}
+    return {name: found[name] for name in model.output_names if name in found}
+
+
+class Head:
+    """A single-output head: optional hidden layers, a Dense, a `Prediction`.
+
+    Use the builders (`multiclass`, `binary`, ...) rather than this class.
+
+    Args:
+        task: The task, a key of `TASK_ACTIVATIONS`.
+        units: Number of outputs.
+        name: Name of the output (and of its `Prediction` layer).
+        hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        loss_weight: Weight of this output's loss in a multitask model.
+    """
+
+    def __init__(self, task, units, name, hidden_units=(), dropout=0.0, loss_weight=1.0):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ConfigurationError(
+                f"`name` must be a valid identifier (it names the output). Received: name={name!r}"
+            )
+        self.task = task
+        self.units = units
+        self.name = name
+        self.hidden_units = check_positive_int_sequence("hidden_units", hidden_units, allow_empty=True)
+        check_rate("dropout", dropout)
+        self.dropout = dropout
+        if isinstance(loss_weight, bool) or not isinstance(loss_weight, (int, float)) or loss_weight < 0:
+            raise ConfigurationError(
+                f"`loss_weight` must be a non-negative number. Received: loss_weight={loss_weight!r}"
+            )
+        self.loss_weight = float(loss_weight)
+
+    @property
+    def output_names(self):
+        """The names of the outputs this head creates."""
+        return [self.name]
+
+    def check_fusion(self, fusion):
+        """Raises when this head cannot follow the given fusion layer.
+
+        Args:
+            fusion: The `mmzoo.fusion.Fusion` layer before the head.
+
+        Raises:
+            ConfigurationError: the fusion already outputs decision scores and
+                this head is not a plain classifier of matching size.
+        """
+        if not fusion.produces_logits:
+            return
+        if self.task not in CLASSIFICATION_TASKS or self.hidden_units:
+            raise ConfigurationError(
+                "Decision-level (late) fusion already outputs class scores; it "
+                "needs a classification head without hidden layers. Received: "
+                f"head task={self.task!r}, hidden_units={self.hidden_units!r}"
+            )
+        if fusion.num_outputs is None:
+            fusion.num_outputs = self.units
+        elif fusion.num_outputs != self.units:
+            raise ConfigurationError(
+                f"LateFusion(num_outputs={fusion.num_outputs}) does not match the "
+                f"head's {self.units} outputs. Received: num_outputs={fusion.num_outputs!r}"
+            )
+
+    def __call__(self, features, from_logits=False):
+        """Adds the head's layers after `features`.
+
+        Args:
+            features: The fused representation `(batch, dim)`.
+            from_logits: True when `features` already are the decision scores
+                (decision-level fusion): only the activation is applied.
+
+        Returns:
+            The output tensor.
+        """
+        x = features
+        if not from_logits:
+            for index, width in enumerate(self.hidden_units, start=1):
+                x = keras.layers.Dense(width, activation="relu", name=f"{self.name}_hidden{index}")(x)
+                if self.dropout:
+                    x = keras.layers.Dropout(self.dropout, name=f"{self.name}_dropout{index}")(x)
+            x = keras.layers.Dense(self.units, name=f"{self.name}_logits")(x)
+        return Prediction(self.task, loss_weight=self.loss_weight, name=self.name)(x)
+
+
+class MultitaskHead:
+    """Several named heads on one shared representation.
+
+    Use `multitask(...)` rather than this class.
+
+    Args:
+        tasks: Dict `{output name: Head}`.
+    """
+
+    def __init__(self, tasks):
+        self.tasks = tasks
+
+    @property
+    def output_names(self):
+        """The names of the outputs this head creates."""
+        return list(self.tasks)
+
+    def check_fusion(self, fusion):
+        """Raises for decision-level fusion, which has one set of scores.
+
+        Args:
+            fusion: The `mmzoo.fusion.Fusion` layer before the head.
+
+        Raises:
+            ConfigurationError: the fusion outputs decision scores.
+        """
+        if fusion.produces_logits:
+            raise ConfigurationError(
+                "Decision-level (late) fusion produces one set of class scores and "
+                f"cannot feed a multitask head. Received: outputs={self.output_names}"
+            )
+
+    def __call__(self, features, from_logits=False):
+        """Adds every task's layers; returns a dict `{name: output}`."""
+        return {name: head(features, from_logits) for name, head in self.tasks.items()}
+
+
+def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
+    """A single-label classifier over `num_classes` classes (softmax).
+
+    Labels are integer class ids (sparse) or one-hot vectors.
+
+    Args:
+        num_classes: Number of classes, at least 2.
+        hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`.
+
+    Raises:
+        ValueError: `num_classes` is below 2 or another argument is invalid.
+    """
+    check_positive_int("num_classes", num_classes)
+    if num_classes < 2:
+        raise ConfigurationError(
+            "A multiclass head needs at least 2 classes (use heads.binary() for "
+            f"yes/no outputs). Received: num_classes={num_classes!r}"
+        )
+    return Head("multiclass", num_classes, name, hidden_units, dropout, loss_weight)
+
+
+def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
+    """A yes/no classifier with one sigmoid output.
+
+    Args:
+        hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`.
+
+    Raises:
+        ValueError: an argument is invalid.
+    """
+    return Head("binary", 1, name, hidden_units, dropout, loss_weight)
+
+
+def multilabel(num_labels, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
+    """Independent yes/no outputs, one sigmoid per label.
+
+    Args:
+        num_labels: Number of labels, at least 1.
+        hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`.
+
+    Raises:
+        ValueError: `num_labels` is not positive or another argument is invalid.
+    """
+    check_positive_int("num_labels", num_labels)
+    return Head("multilabel", num_labels, name, hidden_units, dropout, loss_weight)
+
+
+def regression(units=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
+    """Real-valued outputs with a linear activation.
+
+    Args:
+        units: Number of values predicted.
+        hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`.
+
+    Raises:
+        ValueError: `units` is not positive or another argument is invalid.
+    """
+    check_positive_int("units", units)
+    return Head("regression", units, name, hidden_units, dropout, loss_weight)
+
+
+def multitask(tasks, loss_weights=None):
+    """Several named outputs trained together on one fused representation.
+
+    Example:
+        >>> head = multitask(
+        ...     {"digit": multiclass(10), "speaker": multiclass(6)},
+        ...     loss_weights={"digit": 1.0, "speaker": 0.5},
+        ... )
+
+    Args:
+        tasks: Dict `{output name: head}` of single-output heads; each head
+            is renamed to its key.
+        loss_weights: Optional dict `{output name: weight}`; missing names
+            keep their head's own `loss_weight`.
+
+    Returns:
+        A `MultitaskHead`.
+
+    Raises:
+        TypeError: `tasks` is not a dict of heads.
+        ValueError: fewer than two tasks, or `loss_weights` names an unknown
+            output.
+    """
+    if not isinstance(tasks, dict) or not all(isinstance(head, Head) for head in tasks.values()):
+        raise ArgumentTypeError(
+            "`tasks` must be a dict {output name: head} of single-output heads. "
+            f"Received: tasks={tasks!r}"
+        )
+    if len(tasks) < 2:
+        raise ConfigurationError(
+            f"A multitask head needs at least two tasks. Received: tasks={list(tasks)}"
+        )
+    loss_weights = dict(loss_weights or {})
+    unknown = sorted(set(loss_weights) - set(tasks))
+    if unknown:
+        raise ConfigurationError(
+            f"`loss_weights` names outputs that are not tasks: {unknown}. "
+            f"Received: loss_weights={loss_weights!r}"
+        )
+    renamed = {
+        name: Head(head.task, head.units, name, head.hidden_units, head.dropout,
+                   loss_weights.get(name, head.loss_weight))
+        for name, head in tasks.items()
+    }
+    return MultitaskHead(renamed)
