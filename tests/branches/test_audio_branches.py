@@ -1,0 +1,34 @@
+import numpy as np
+import pytest
+
+import mmzoo
+from mmzoo import branches, heads
+from harness import check_model
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected_shape",
+    [({}, (None, 128)), ({"units": (64, 32), "dropout": 0.1, "batch_norm": True}, (None, 32))],
+)
+def test_dense_shapes_train_and_reload(kwargs, expected_shape, tmp_path):
+    branch = branches.dense(input_dim=128, **kwargs)
+    assert branch.output.shape == expected_shape
+    model = mmzoo.build_model({"audio": branch}, head=heads.regression())
+    features = np.random.default_rng(0).normal(size=(8, 128)).astype("float32")
+    check_model(model, {"audio": features}, np.linspace(0, 1, 8), tmp_path)
+
+
+@pytest.mark.parametrize(
+    "input_shape, kwargs, expected_shape",
+    [
+        ((32, 20), {}, (None, 8 * 5 * 32)),
+        ((32, 20, 1), {"pooling": "avg"}, (None, 32)),
+        ((32, 20), {"pooling": "tokens"}, (None, 40, 32)),
+    ],
+)
+def test_spectrogram_conv2d_shapes_train_and_reload(input_shape, kwargs, expected_shape, tmp_path):
+    branch = branches.audio_conv2d(input_shape=input_shape, **kwargs)
+    assert branch.output.shape == expected_shape
+    model = mmzoo.build_model({"audio": branch}, head=heads.multiclass(3))
+    spectrograms = np.random.default_rng(0).random((8,) + input_shape, dtype="float32")
+    check_model(model, {"audio": spectrograms}, np.arange(8) % 3, tmp_path)

@@ -1,0 +1,43 @@
+import numpy as np
+import pytest
+
+import mmzoo
+from mmzoo import branches, heads
+from harness import check_model
+
+
+def _token_ids(count=8, length=10, vocab=50):
+    ids = np.random.default_rng(0).integers(1, vocab, size=(count, length)).astype("int32")
+    ids[:, 6:] = 0
+    return ids
+
+
+@pytest.mark.parametrize(
+    "kwargs, expected_shape",
+    [
+        ({}, (None, 16)),
+        ({"bidirectional": True}, (None, 32)),
+        ({"output": "tokens"}, (None, 10, 16)),
+        ({"output": "tokens", "bidirectional": True}, (None, 10, 32)),
+        ({"dropout": 0.2, "recurrent_dropout": 0.1}, (None, 16)),
+    ],
+)
+def test_lstm_shapes_train_and_reload(kwargs, expected_shape, tmp_path):
+    branch = branches.lstm(vocab_size=50, sequence_length=10, embedding_dim=8, units=16, **kwargs)
+    assert branch.output.shape == expected_shape
+    model = mmzoo.build_model({"text": branch}, head=heads.binary())
+    check_model(model, {"text": _token_ids()}, np.arange(8) % 2, tmp_path)
+
+
+def test_lstm_masks_padding():
+    branch = branches.lstm(vocab_size=50, sequence_length=None, embedding_dim=8, units=16)
+    short = _token_ids()[:, :6]
+    padded = np.pad(short, ((0, 0), (0, 7)))
+    np.testing.assert_allclose(branch.predict(short, verbose=0), branch.predict(padded, verbose=0), atol=1e-6)
+
+
+def test_lstm_without_mask_sees_padding():
+    branch = branches.lstm(vocab_size=50, embedding_dim=8, units=16, mask_zero=False)
+    short = _token_ids()[:, :6]
+    padded = np.pad(short, ((0, 0), (0, 7)))
+    assert not np.allclose(branch.predict(short, verbose=0), branch.predict(padded, verbose=0), atol=1e-4)
