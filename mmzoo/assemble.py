@@ -46,12 +46,21 @@ def _check_branches(branches):
                 f"Branch {modality!r} must have exactly one output. "
                 f"Received: {modality}={branch.name!r} with {len(branch_outputs)} outputs"
             )
-    names = [branch.name for branch in branches.values()]
+
+
+def _check_unique_names(branches, fusion_layer, head):
+    names = (
+        list(branches)
+        + [branch.name for branch in branches.values()]
+        + [fusion_layer.name]
+        + head.output_names
+    )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
         raise ConfigurationError(
-            "Every branch needs its own name (pass name=... to the builder); these "
-            f"names are used more than once. Received: branch names={repeated}"
+            "Modalities, branches, the fusion and the outputs each need their own "
+            "name in the model (pass name=... to the builder that made the "
+            f"clashing part). Received: names used more than once={repeated}"
         )
 
 
@@ -98,12 +107,14 @@ def build_model(branches, fusion="concat", head=None, name="mmzoo_model"):
     Raises:
         TypeError: `branches`, a branch, `fusion` or `head` has the wrong
             type.
-        ValueError: no branches, a branch with several inputs or outputs, an
-            unknown fusion name, or features the fusion or head cannot take.
+        ValueError: no branches, a branch with several inputs or outputs, a
+            name used twice, an unknown fusion name, or features the fusion
+            or head cannot take.
     """
     _check_branches(branches)
     _check_head(head)
     fusion_layer = fusion_catalogue.get(fusion)
+    _check_unique_names(branches, fusion_layer, head)
     feature_shapes = {modality: tuple(branch.outputs[0].shape) for modality, branch in branches.items()}
     fusion_layer.check_input_shapes(feature_shapes)
     head.check_fusion(fusion_layer)
