@@ -8,11 +8,16 @@ Each sample has three hidden factors, each with 4 values:
 - audio: the pitch of a tone (250, 500, 1000 or 2000 Hz, jittered by 5%),
   given as a log-spectrum feature vector or as a waveform.
 
-The `task` says which factors the label depends on. A task on one modality
-has 4 classes (the factor itself). A task on several modalities has 2
-classes, the parity of the sum of their factors: every involved modality is
-needed, and each modality alone predicts the label no better than chance
-(50%).
+The `task` says which factors the label depends on:
+
+- one modality: 4 classes, the factor itself;
+- two modalities: 2 classes, the parity of the sum of the two factors. Each
+  modality alone predicts it no better than chance (50%); together, 100%.
+- three modalities: 2 classes, the majority of three yes/no attributes
+  (factor >= 2: a triangle or cross, a blue or yellow word, a 1000 or 2000 Hz
+  tone). Any one or any two modalities reach 75% at best; only all three
+  reach 100%. (A three-way parity would be as strict but is notoriously hard
+  for gradient descent to learn.)
 """
 
 import numpy as np
@@ -55,6 +60,26 @@ def num_classes(task):
     """
     check_choice("task", task, tuple(TASKS))
     return 4 if len(TASKS[task]) == 1 else 2
+
+
+def label(task, factors):
+    """Computes the labels of a task from the hidden factors.
+
+    Args:
+        task: A key of `TASKS`.
+        factors: Dict `{modality: int array of factor values in 0..3}`.
+
+    Returns:
+        An int32 array of class ids (see the module docstring for the rules).
+    """
+    involved = [np.asarray(factors[name]) for name in TASKS[task]]
+    if len(involved) == 1:
+        labels = involved[0]
+    elif len(involved) == 2:
+        labels = (involved[0] + involved[1]) % 2
+    else:
+        labels = sum((factor >= 2).astype(int) for factor in involved) >= 2
+    return np.asarray(labels, dtype="int32")
 
 
 def _draw_images(shapes, image_size, noise, rng):
@@ -115,7 +140,7 @@ def _spectrum_features(waves, audio_dim):
 
 def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size=32,
              sequence_length=8, audio_dim=64, audio_format="features",
-             text_format="ids", modalities=MODALITIES):
+             text_format="ids", modalities=MODALITIES, return_factors=False):
     """Generates samples whose label depends on chosen modalities.
 
     Example:
@@ -143,10 +168,13 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
             `VOCABULARY`) or "strings" (the sentences).
         modalities: Which modalities to return (the label may still depend on
             others: that is how to build a task a model cannot solve).
+        return_factors: Whether to also return the hidden factors.
 
     Returns:
         A tuple `(inputs, labels)`: a dict of numpy arrays keyed by modality
-        and an int32 array of class ids (see `num_classes(task)`).
+        and an int32 array of class ids (see `num_classes(task)`); with
+        `return_factors=True`, `(inputs, labels, factors)` where factors is a
+        dict `{modality: int array in 0..3}` (shape, colour, pitch index).
 
     Raises:
         ValueError: an argument is out of range or unknown.
@@ -175,8 +203,7 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
 
     rng = np.random.default_rng(seed)
     factors = {name: rng.integers(0, 4, size=num_samples) for name in MODALITIES}
-    involved = TASKS[task]
-    labels = sum(factors[name] for name in involved) % num_classes(task)
+    labels = label(task, factors)
 
     inputs = {}
     if "image" in modalities:
@@ -187,4 +214,6 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
     if "audio" in modalities:
         waves = _play_tones(factors["audio"], noise, rng)
         inputs["audio"] = waves if audio_format == "waveform" else _spectrum_features(waves, audio_dim)
-    return inputs, labels.astype("int32")
+    if return_factors:
+        return inputs, labels, factors
+    return inputs, labels
