@@ -1,0 +1,144 @@
+"""Image preprocessing: decode, resize, scale, and training-time augmentation.
+
+`decode_image` is pure TensorFlow, so it runs inside `tf.data` pipelines.
+`load_image` reads one file eagerly (for checks and notebooks). `augmentation`
+returns Keras preprocessing layers that change images only when called with
+`training=True`, so they can sit at the top of a model.
+"""
+
+import keras
+import tensorflow as tf
+
+from mmzoo.errors import ConfigurationError, describe_value
+
+SCALE_OPTIONS = ("unit", "vgg16")
+
+
+def decode_image(contents, size=(224, 224), channels=3, scale="unit"):
+    """Decodes an encoded PNG, JPEG, GIF or BMP image into a float tensor.
+
+    Args:
+        contents: Scalar string tensor holding the encoded file bytes.
+        size: `(height, width)` the image is resized to (bilinear, without
+            keeping the aspect ratio).
+        channels: 1 for grayscale or 3 for RGB; the file is converted to that
+            number of channels whatever it holds.
+        scale: `"unit"` scales pixels to `[0, 1]`; `"vgg16"` applies
+            `keras.applications.vgg16.preprocess_input` (BGR, ImageNet mean
+            subtracted), as the VGG16 image branch expects; requires
+            `channels=3`.
+
+    Returns:
+        A `float32` tensor of shape `(height, width, channels)`.
+
+    Raises:
+        ConfigurationError: If an argument has an invalid value.
+        tf.errors.InvalidArgumentError: At run time, if the bytes are not a
+            decodable image.
+    """
+    size = _check_size(size)
+    _check_channels_and_scale(channels, scale)
+    image = tf.io.decode_image(contents, channels=channels, expand_animations=False, dtype=tf.uint8)
+    image = tf.image.resize(tf.cast(image, tf.float32), size, method="bilinear", antialias=True)
+    image = tf.clip_by_value(image, 0.0, 255.0)
+    image.set_shape((size[0], size[1], channels))
+    if scale == "vgg16":
+        return keras.applications.vgg16.preprocess_input(image)
+    return image / 255.0
+
+
+def load_image(path, size=(224, 224), channels=3, scale="unit"):
+    """Reads and decodes one image file eagerly.
+
+    Args:
+        path: Path of a PNG, JPEG, GIF or BMP file.
+        size: `(height, width)` the image is resized to.
+        channels: 1 for grayscale or 3 for RGB.
+        scale: `"unit"` or `"vgg16"`, as in `decode_image`.
+
+    Returns:
+        A `float32` numpy array of shape `(height, width, channels)`.
+
+    Raises:
+        ConfigurationError: If an argument has an invalid value.
+        tf.errors.NotFoundError: If the file does not exist.
+        tf.errors.InvalidArgumentError: If the file is not a decodable image.
+    """
+    return decode_image(tf.io.read_file(str(path)), size=size, channels=channels, scale=scale).numpy()
+
+
+def augmentation(flip="horizontal", rotation=0.1, contrast=0.2, seed=None, name="image_augmentation"):
+    """Creates random flip, rotation and contrast layers for training only.
+
+    The returned layers are the identity at inference (`training=False`, the
+    default of `predict` and `evaluate`), so the block can be part of a saved
+    model.
+
+    Args:
+        flip: `"horizontal"`, `"vertical"`, `"horizontal_and_vertical"` or
+            `None` for no flip.
+        rotation: Largest rotation as a fraction of a full turn (0.1 is 36
+            degrees); 0 disables rotation.
+        contrast: Largest relative contrast change; 0 disables it. Images are
+            expected in `[0, 1]` (the `"unit"` scale of `decode_image`).
+        seed: Optional integer seed for the random transformations.
+        name: Name of the returned `keras.Sequential`.
+
+    Returns:
+        A `keras.Sequential` of `RandomFlip`, `RandomRotation` and
+        `RandomContrast` layers (those that are enabled).
+
+    Raises:
+        ConfigurationError: If an argument has an invalid value, or every
+            transformation is disabled.
+    """
+    if flip not in ("horizontal", "vertical", "horizontal_and_vertical", None):
+        raise ConfigurationError(
+            "`flip` must be 'horizontal', 'vertical', 'horizontal_and_vertical' or None. "
+            f"Received: flip={flip!r}"
+        )
+    for arg_name, value in (("rotation", rotation), ("contrast", contrast)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ConfigurationError(
+                f"`{arg_name}` must be a number in [0, 1]. Received: {arg_name}={describe_value(value)}"
+            )
+    layers = []
+    if flip is not None:
+        layers.append(keras.layers.RandomFlip(flip, seed=seed, name=f"{name}_flip"))
+    if rotation:
+        layers.append(
+            keras.layers.RandomRotation(rotation, fill_mode="constant", seed=seed, name=f"{name}_rotation")
+        )
+    if contrast:
+        layers.append(
+            keras.layers.RandomContrast(contrast, value_range=(0, 1), seed=seed, name=f"{name}_contrast")
+        )
+    if not layers:
+        raise ConfigurationError(
+            "At least one transformation must be enabled. "
+            f"Received: flip={flip!r}, rotation={rotation!r}, contrast={contrast!r}"
+        )
+    return keras.Sequential(layers, name=name)
+
+
+def _check_size(size):
+    if (
+        not isinstance(size, (tuple, list))
+        or len(size) != 2
+        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)
+    ):
+        raise ConfigurationError(
+            f"`size` must be a pair of positive integers (height, width). Received: size={describe_value(size)}"
+        )
+    return tuple(size)
+
+
+def _check_channels_and_scale(channels, scale):
+    if channels not in (1, 3) or isinstance(channels, bool):
+        raise ConfigurationError(f"`channels` must be 1 or 3. Received: channels={describe_value(channels)}")
+    if scale not in SCALE_OPTIONS:
+        raise ConfigurationError(f"`scale` must be one of {SCALE_OPTIONS}. Received: scale={scale!r}")
+    if scale == "vgg16" and channels != 3:
+        raise ConfigurationError(
+            f"`scale='vgg16'` needs RGB images (`channels=3`). Received: channels={channels}"
+        )
