@@ -1,0 +1,79 @@
+"""AV-MNIST: MNIST digits with most of their energy removed, paired with spoken digits.
+
+The compact version bundled in the repository's `data/av_mnist.npz` is built by
+`python -m mmzoo.datasets.build_av_mnist`; `data/README.md` documents its
+sources, licences, sizes and splits.
+"""
+
+import json
+import pathlib
+
+import numpy as np
+
+from mmzoo.errors import ConfigurationError, describe_value
+
+DEFAULT_PATH = pathlib.Path(__file__).resolve().parents[2] / "data" / "av_mnist.npz"
+SPLITS = ("train", "validation", "test")
+HOLDOUTS = ("speaker", "recording")
+CLASS_NAMES = tuple(range(10))
+
+
+def load_av_mnist(split="train", holdout="speaker", path=None):
+    """Loads one split of AV-MNIST as numpy arrays.
+
+    Args:
+        split: `"train"`, `"validation"` or `"test"`.
+        holdout: What the test split holds out: `"speaker"` (every recording
+            of one FSDD speaker never heard in training, the default) or
+            `"recording"` (recordings 40-49 of every speaker).
+        path: `.npz` file written by `mmzoo.datasets.build_av_mnist`; defaults
+            to the compact copy in the repository's `data/` folder.
+
+    Returns:
+        A tuple `(inputs, labels)`: `inputs["image"]` is `float32` of shape
+        `(n, 28, 28, 1)` in `[0, 1]`, `inputs["audio"]` is a `float32` log-mel
+        spectrogram of shape `(n, frames, n_mels)` (32x32 in the compact
+        version), in dB relative to its peak mapped from `[-80, 0]` to
+        `[0, 1]`, and `labels` holds
+        the digits as `int32` of shape `(n,)`.
+
+    Raises:
+        ConfigurationError: If `split` or `holdout` is invalid.
+        FileNotFoundError: If the `.npz` file does not exist.
+    """
+    if split not in SPLITS:
+        raise ConfigurationError(f"`split` must be one of {SPLITS}. Received: split={describe_value(split)}")
+    if holdout not in HOLDOUTS:
+        raise ConfigurationError(
+            f"`holdout` must be one of {HOLDOUTS}. Received: holdout={describe_value(holdout)}"
+        )
+    path = pathlib.Path(DEFAULT_PATH if path is None else path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"AV-MNIST file {str(path)!r} not found. Build it with "
+            "`python -m mmzoo.datasets.build_av_mnist --source <data folder> --out <file>`."
+        )
+    with np.load(path) as archive:
+        image_rows = archive[f"{holdout}_{split}_image"]
+        audio_rows = archive[f"{holdout}_{split}_audio"]
+        codes = archive["image_codes"][image_rows]
+        pixels = codes @ archive["image_components"] + archive["image_mean"]
+        images = np.clip(pixels, 0.0, 1.0).reshape(-1, 28, 28, 1).astype(np.float32)
+        audio = archive["audio"][audio_rows].astype(np.float32) / 255.0
+        labels = archive["image_label"][image_rows].astype(np.int32)
+    return {"image": images, "audio": audio}, labels
+
+
+def settings(path=None):
+    """Returns the settings an AV-MNIST file was built with.
+
+    Args:
+        path: `.npz` file; defaults to the bundled compact copy.
+
+    Returns:
+        A dict with the pair counts, audio and spectrogram parameters, the
+        number of PCA components, the speech-to-noise ratio and the held-out
+        speaker.
+    """
+    with np.load(DEFAULT_PATH if path is None else path) as archive:
+        return json.loads(str(archive["settings"]))

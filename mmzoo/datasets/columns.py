@@ -1,0 +1,236 @@
+"""Readers for the columns of a multimodal manifest (one per modality, plus labels).
+
+Each reader checks a cell eagerly (`problem` returns why the cell is unusable,
+or `None`) and turns the usable cells into tensors for `tf.data`.
+"""
+
+import os
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+import tensorflow as tf
+
+from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo.preprocessing.audio import FEATURE_KINDS, audio_features, load_audio
+from mmzoo.preprocessing.image import decode_image, load_image
+
+
+class ImageColumn:
+    """Image files named by path, decoded to `(height, width, channels)` floats.
+
+    Args:
+        column: Name of the DataFrame column holding the paths.
+        base_dir: Folder relative paths are resolved against.
+        size: `(height, width)` of the decoded images.
+        channels: 1 (grayscale) or 3 (RGB).
+        scale: `"unit"` or `"vgg16"`, see `mmzoo.preprocessing.decode_image`.
+
+    Raises:
+        ConfigurationError: If `size`, `channels` or `scale` is invalid.
+    """
+
+    key = "image"
+
+    def __init__(self, column, base_dir, size, channels, scale):
+        self.column = column
+        self.base_dir = base_dir
+        self.size = tuple(size) if isinstance(size, list) else size
+        self.channels = channels
+        self.scale = scale
+        blank = tf.io.encode_png(tf.zeros((1, 1, 1), tf.uint8))
+        decode_image(blank, size=self.size, channels=channels, scale=scale)
+
+    def problem(self, value):
+        """Returns why the cell cannot be used, or `None`."""
+        path, problem = _resolve_path(value, self.base_dir)
+        if problem:
+            return problem
+        try:
+            load_image(path, size=self.size, channels=self.channels, scale=self.scale)
+        except (tf.errors.OpError, OSError) as error:
+            return f"unreadable or corrupt image {path!r} ({_first_line(error)})"
+        return None
+
+    def values(self, cells):
+        """Returns the tensor-ready values of usable cells."""
+        return [_resolve_path(cell, self.base_dir)[0] for cell in cells]
+
+    def load(self, path):
+        """Maps a path tensor to the decoded image, inside `tf.data`."""
+        return decode_image(tf.io.read_file(path), size=self.size, channels=self.channels, scale=self.scale)
+
+
+class AudioColumn:
+    """Audio files named by path, loaded with librosa and turned into features.
+
+    Args:
+        column: Name of the DataFrame column holding the paths.
+        base_dir: Folder relative paths are resolved against.
+        sample_rate: Rate every file is resampled to, in Hz.
+        duration: Length every clip is padded or trimmed to, in seconds.
+        features: `"waveform"`, `"log_mel"`, `"mfcc"` or `"summary"`.
+        options: Keyword arguments of the feature function.
+
+    Raises:
+        ConfigurationError: If an argument is invalid.
+    """
+
+    key = "audio"
+
+    def __init__(self, column, base_dir, sample_rate, duration, features, options):
+        if features not in FEATURE_KINDS:
+            raise ConfigurationError(
+                f"`audio_features` must be one of {FEATURE_KINDS}. Received: audio_features={features!r}"
+            )
+        for name, value in (("audio_sample_rate", sample_rate), ("audio_duration", duration)):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+                raise ConfigurationError(
+                    f"`{name}` must be a positive number. Received: {name}={describe_value(value)}"
+                )
+        self.column = column
+        self.base_dir = base_dir
+        self.sample_rate = sample_rate
+        self.duration = duration
+        self.features = features
+        self.options = dict(options or {})
+        silence = np.zeros(int(round(duration * sample_rate)), dtype=np.float32)
+        try:
+            self.shape = audio_features(silence, kind=features, sample_rate=sample_rate, **self.options).shape
+        except TypeError as error:
+            raise ConfigurationError(
+                f"`audio_options` does not fit audio_features={features!r} ({error}). "
+                f"Received: audio_options={describe_value(options)}"
+            ) from error
+
+    def problem(self, value):
+        """Returns why the cell cannot be used, or `None`."""
+        path, problem = _resolve_path(value, self.base_dir)
+        if problem:
+            return problem
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._compute(path)
+        except Exception as error:  # noqa: BLE001 - any decoder failure makes the file unusable
+            return f"unreadable or corrupt audio {path!r} ({_first_line(error)})"
+        return None
+
+    def values(self, cells):
+        """Returns the tensor-ready values of usable cells."""
+        return [_resolve_path(cell, self.base_dir)[0] for cell in cells]
+
+    def load(self, path):
+        """Maps a path tensor to the audio features, inside `tf.data`."""
+        features = tf.numpy_function(self._compute, [path], tf.float32, stateful=False)
+        features.set_shape(self.shape)
+        return features
+
+    def _compute(self, path):
+        if isinstance(path, bytes):
+            path = path.decode("utf-8")
+        waveform = load_audio(path, sample_rate=self.sample_rate, duration=self.duration)
+        return audio_features(waveform, kind=self.features, sample_rate=self.sample_rate, **self.options)
+
+
+class TextColumn:
+    """Non-empty strings, passed on as string tensors.
+
+    Args:
+        column: Name of the DataFrame column holding the texts.
+    """
+
+    key = "text"
+
+    def __init__(self, column):
+        self.column = column
+
+    def problem(self, value):
+        """Returns why the cell cannot be used, or `None`."""
+        if not isinstance(value, str):
+            return f"not a text value: {describe_value(value)}"
+        if not value.strip():
+            return "empty text"
+        return None
+
+    def values(self, cells):
+        """Returns the tensor-ready values of usable cells."""
+        return list(cells)
+
+    def load(self, text):
+        """Returns the string tensor unchanged."""
+        return text
+
+
+class LabelColumn:
+    """Class labels (strings or integers) mapped to ids `0..n-1`.
+
+    Args:
+        column: Name of the DataFrame column holding the labels.
+        class_names: Optional list of the accepted labels, in id order. By
+            default the sorted distinct labels of the column.
+
+    Raises:
+        ConfigurationError: If `class_names` is empty or repeats a label.
+    """
+
+    key = "label"
+
+    def __init__(self, column, class_names=None):
+        self.column = column
+        self.class_names = None
+        if class_names is not None:
+            names = [_plain(name) for name in class_names]
+            if not names or len(set(names)) != len(names):
+                raise ConfigurationError(
+                    "`class_names` must be a non-empty list of distinct labels. "
+                    f"Received: class_names={describe_value(class_names)}"
+                )
+            self.class_names = names
+
+    def problem(self, value):
+        """Returns why the cell cannot be used, or `None`."""
+        if _is_missing(value):
+            return "missing label (NaN or None)"
+        if self.class_names is not None and _plain(value) not in self.class_names:
+            return f"label {describe_value(_plain(value))} is not one of class_names {self.class_names}"
+        return None
+
+    def fit(self, cells):
+        """Sets `class_names` from the usable cells if they were not given."""
+        if self.class_names is None:
+            self.class_names = sorted({_plain(cell) for cell in cells}, key=lambda name: (str(type(name)), name))
+
+    def values(self, cells):
+        """Returns the ids of usable cells."""
+        ids = {name: index for index, name in enumerate(self.class_names)}
+        return np.array([ids[_plain(cell)] for cell in cells], dtype=np.int32)
+
+
+def _resolve_path(value, base_dir):
+    if _is_missing(value):
+        return None, "missing path (NaN or None)"
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value).strip():
+        return None, f"not a file path: {describe_value(value)}"
+    path = os.path.join(base_dir, os.fspath(value)) if base_dir is not None else os.fspath(value)
+    if not os.path.isfile(path):
+        return path, f"file not found: {path!r}"
+    return path, None
+
+
+def _is_missing(value):
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _plain(value):
+    """Turns numpy scalars into Python ones, and whole floats (ints read next to NaN) into ints."""
+    value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _first_line(error):
+    text = re.sub(r"\{\{.*?\}\}\s*", "", str(error)).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else 'no decoder accepted the file'}"

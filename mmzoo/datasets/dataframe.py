@@ -1,0 +1,212 @@
+"""DataFrame manifests of files and texts to `tf.data` pipelines."""
+
+import collections
+import warnings
+
+import keras
+import pandas as pd
+import tensorflow as tf
+
+from mmzoo.datasets.columns import AudioColumn, ImageColumn, LabelColumn, TextColumn
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+
+BadRow = collections.namedtuple("BadRow", ["row", "column", "reason"])
+BadRow.__doc__ = """A cell that made its row unusable: DataFrame index label, column name, reason."""
+MAX_LISTED = 20
+
+
+class BadRowsError(ConfigurationError):
+    """Rows of a manifest hold missing, unreadable or invalid values.
+
+    Attributes:
+        bad_rows: List of `BadRow(row, column, reason)`, one per bad cell.
+    """
+
+    def __init__(self, message, bad_rows):
+        super().__init__(message)
+        self.bad_rows = bad_rows
+
+
+def from_dataframe(
+    df,
+    image=None,
+    text=None,
+    audio=None,
+    label=None,
+    class_names=None,
+    base_dir=None,
+    image_size=(224, 224),
+    image_channels=3,
+    image_scale="unit",
+    audio_sample_rate=16000,
+    audio_duration=1.0,
+    audio_features="log_mel",
+    audio_options=None,
+    text_vectorizer=None,
+    errors="raise",
+    batch_size=32,
+    shuffle=False,
+    seed=None,
+    cache=False,
+    num_parallel_calls=tf.data.AUTOTUNE,
+):
+    """Turns a DataFrame of image paths, texts, audio paths and labels into a `tf.data.Dataset`.
+
+    Every cell is checked eagerly, before the dataset is returned: files are
+    opened and decoded with the same settings as the pipeline, texts must be
+    non-empty strings, labels must be present (and in `class_names` when it is
+    given). So a bad row stops the program before any training, or is dropped
+    and reported.
+
+    Args:
+        df: `pandas.DataFrame`, one row per sample.
+        image: Column of image file paths (PNG, JPEG, GIF, BMP), or `None`.
+        text: Column of texts, or `None`.
+        audio: Column of audio file paths (anything libsndfile reads, any
+            sample rate, mono or stereo), or `None`.
+        label: Column of class labels (strings or integers), or `None` for a
+            dataset of inputs only (for `predict`).
+        class_names: Optional list of the accepted labels; their positions
+            are the ids. Defaults to the sorted distinct labels.
+        base_dir: Folder relative paths are resolved against; defaults to the
+            working directory.
+        image_size: `(height, width)` images are resized to.
+        image_channels: 1 (grayscale) or 3 (RGB).
+        image_scale: `"unit"` (`[0, 1]`) or `"vgg16"` (VGG16
+            `preprocess_input`).
+        audio_sample_rate: Rate audio is resampled to, in Hz.
+        audio_duration: Length audio is padded or trimmed to, in seconds.
+        audio_features: `"waveform"`, `"log_mel"` (default), `"mfcc"` or
+            `"summary"` (MFCC mean and standard deviation, for the `dense`
+            audio branch); see `mmzoo.preprocessing.audio_features`.
+        audio_options: Dict of keyword arguments of the feature function
+            (`n_mels`, `hop_length`, `n_mfcc`, ...).
+        text_vectorizer: Optional `TextVectorization` layer (see
+            `mmzoo.preprocessing.text_vectorizer`) mapping texts to ids; by
+            default texts stay strings.
+        errors: `"raise"` to raise on any bad row, or `"skip"` to drop bad
+            rows with a warning listing them.
+        batch_size: Batch size, or `None` for unbatched elements.
+        shuffle: Whether to shuffle the rows on every pass.
+        seed: Seed of the shuffling.
+        cache: `False`, `True` (cache decoded elements in memory) or a file
+            path prefix for an on-disk cache.
+        num_parallel_calls: Parallelism of the decoding map.
+
+    Returns:
+        A `tf.data.Dataset` of `(inputs, label_id)` pairs, or of `inputs` when
+        `label` is `None`; `inputs` is a dict keyed by `"image"`, `"text"` and
+        `"audio"` (those requested). The dataset has two extra attributes:
+        `class_names`, the label of each id (or `None`), and `bad_rows`, the
+        `BadRow(row, column, reason)` entries of the dropped rows.
+
+    Raises:
+        ArgumentTypeError: If `df` is not a DataFrame.
+        ConfigurationError: If an argument is invalid or names a missing
+            column.
+        BadRowsError: With `errors="raise"`, if any row is bad; its message
+            names each row (by index label) and column, and its `bad_rows`
+            attribute lists them.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ArgumentTypeError(f"`df` must be a pandas DataFrame. Received: df={describe_value(df)}")
+    if errors not in ("raise", "skip"):
+        raise ConfigurationError(f"`errors` must be 'raise' or 'skip'. Received: errors={errors!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0
+    ):
+        raise ConfigurationError(
+            f"`batch_size` must be a positive integer or None. Received: batch_size={describe_value(batch_size)}"
+        )
+    if text_vectorizer is not None and not isinstance(text_vectorizer, keras.layers.TextVectorization):
+        raise ArgumentTypeError(
+            "`text_vectorizer` must be a `keras.layers.TextVectorization` layer. "
+            f"Received: text_vectorizer={describe_value(text_vectorizer)}"
+        )
+    for argument, column in (("image", image), ("text", text), ("audio", audio), ("label", label)):
+        if column is not None and column not in df.columns:
+            raise ConfigurationError(
+                f"`{argument}` must name a column of `df` ({list(df.columns)}). Received: {argument}={column!r}"
+            )
+    inputs = []
+    if image is not None:
+        inputs.append(ImageColumn(image, base_dir, image_size, image_channels, image_scale))
+    if text is not None:
+        inputs.append(TextColumn(text))
+    if audio is not None:
+        inputs.append(AudioColumn(audio, base_dir, audio_sample_rate, audio_duration, audio_features, audio_options))
+    if not inputs:
+        raise ConfigurationError(
+            "At least one of `image`, `text` and `audio` must name a column. "
+            f"Received: image={image!r}, text={text!r}, audio={audio!r}"
+        )
+    readers = inputs + ([LabelColumn(label, class_names)] if label is not None else [])
+
+    bad_rows = [
+        BadRow(row, reader.column, reason)
+        for row, cells in zip(df.index, df[[reader.column for reader in readers]].itertuples(index=False))
+        for reader, cell in zip(readers, cells)
+        for reason in [reader.problem(cell)]
+        if reason is not None
+    ]
+    if bad_rows and errors == "raise":
+        raise BadRowsError(_describe(bad_rows, len(df), "Fix or drop them, or pass errors='skip'."), bad_rows)
+    if bad_rows:
+        warnings.warn(_describe(bad_rows, len(df), "They were skipped."), stacklevel=2)
+    kept = df.drop(index=list(dict.fromkeys(bad.row for bad in bad_rows)))
+    if kept.empty:
+        raise BadRowsError(_describe(bad_rows, len(df), "No usable row is left."), bad_rows)
+
+    features = {reader.key: reader.values(kept[reader.column].tolist()) for reader in inputs}
+    labels = None
+    if label is not None:
+        label_reader = readers[-1]
+        label_reader.fit(kept[label].tolist())
+        labels = label_reader.values(kept[label].tolist())
+    dataset = _pipeline(
+        features, labels, inputs, text_vectorizer, batch_size, shuffle, seed, cache, num_parallel_calls
+    )
+    dataset.class_names = None if label is None else list(readers[-1].class_names)
+    dataset.bad_rows = bad_rows
+    return dataset
+
+
+def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, seed, cache, num_parallel_calls):
+    loaders = {reader.key: reader.load for reader in readers}
+    size = len(next(iter(features.values())))
+
+    def load(inputs, *label):
+        decoded = {key: loaders[key](value) for key, value in inputs.items()}
+        return (decoded, *label) if label else decoded
+
+    dataset = tf.data.Dataset.from_tensor_slices(features if labels is None else (features, labels))
+    if shuffle and not cache:
+        dataset = dataset.shuffle(size, seed=seed, reshuffle_each_iteration=True)
+    dataset = dataset.map(load, num_parallel_calls=num_parallel_calls, deterministic=True)
+    if cache:
+        dataset = dataset.cache() if cache is True else dataset.cache(str(cache))
+        if shuffle:
+            dataset = dataset.shuffle(size, seed=seed, reshuffle_each_iteration=True)
+    if batch_size is not None:
+        dataset = dataset.batch(batch_size)
+    if text_vectorizer is not None and "text" in features:
+        dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
+    return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _vectorize_text(vectorizer, batched):
+    def vectorize(inputs, *label):
+        texts = inputs["text"] if batched else tf.expand_dims(inputs["text"], 0)
+        ids = vectorizer(texts)
+        vectorized = {**inputs, "text": ids if batched else ids[0]}
+        return (vectorized, *label) if label else vectorized
+
+    return vectorize
+
+
+def _describe(bad_rows, total, advice):
+    rows = len({bad.row for bad in bad_rows})
+    lines = [f"row {bad.row!r}, column {bad.column!r}: {bad.reason}" for bad in bad_rows[:MAX_LISTED]]
+    if len(bad_rows) > MAX_LISTED:
+        lines.append(f"... and {len(bad_rows) - MAX_LISTED} more (see `bad_rows`)")
+    return f"{rows} of {total} rows are unusable. {advice}\n  " + "\n  ".join(lines)
