@@ -34,6 +34,9 @@ CLASSIFICATION_TASKS = ("multiclass", "binary", "multilabel")
 class Prediction(keras.layers.Layer):
     """The final activation of a head, computed in float32.
 
+    A mask on its input (e.g. padding of a token sequence) passes through,
+    so Keras leaves masked steps out of the loss and metrics.
+
     Args:
         task: One of "multiclass", "binary", "multilabel", "regression".
         loss_weight: Weight of this output's loss in a multitask model.
@@ -43,6 +46,7 @@ class Prediction(keras.layers.Layer):
     def __init__(self, task, loss_weight=1.0, **kwargs):
         kwargs.setdefault("dtype", "float32")
         super().__init__(**kwargs)
+        self.supports_masking = True
         if task not in TASK_ACTIVATIONS:
             raise ConfigurationError(
                 f"`task` must be one of {list(TASK_ACTIVATIONS)}. Received: task={task!r}"

@@ -5,7 +5,7 @@ pooled vector `(batch, dim)` or a token sequence `(batch, steps, dim)` for
 attention fusion. Any user `keras.Model` with one input can be a branch too.
 
 - image: `vgg16`, `conv2d`
-- text: `lstm`
+- text: `lstm`, `embedding`
 - audio: `dense` (feature vector), `audio_conv2d` (spectrogram)
 """
 
@@ -13,6 +13,6 @@ from mmzoo.branches import audio, image, text
 from mmzoo.branches.audio import conv2d as audio_conv2d
 from mmzoo.branches.audio import dense
 from mmzoo.branches.image import conv2d, vgg16
-from mmzoo.branches.text import lstm
+from mmzoo.branches.text import embedding, lstm
 
-__all__ = ["audio", "image", "text", "vgg16", "conv2d", "lstm", "dense", "audio_conv2d"]
+__all__ = ["audio", "image", "text", "vgg16", "conv2d", "lstm", "embedding", "dense", "audio_conv2d"]

@@ -72,3 +72,50 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
         recurrent = keras.layers.Bidirectional(recurrent, name=f"{name}_bidirectional")
     features = recurrent(x)
     return keras.Model(inputs, features, name=name)
+
+
+def embedding(vocab_size, sequence_length=None, embedding_dim=64, pooling="avg", dropout=0.0,
+              mask_zero=True, name="text_embedding"):
+    """Builds a text branch: token embeddings, pooled (no recurrence).
+
+    A bag-of-embeddings text encoder: fast, and often enough for short texts.
+
+    Args:
+        vocab_size: Number of token ids, padding (0) and out-of-vocabulary
+            ids included.
+        sequence_length: Fixed number of tokens per text, or None.
+        embedding_dim: Size of the token embeddings.
+        pooling: `"avg"` (masked mean, `(batch, embedding_dim)`), `"max"`, or
+            `"tokens"` (`(batch, steps, embedding_dim)`, for attention
+            fusion).
+        dropout: Dropout rate on the embeddings (0 for none).
+        mask_zero: Whether id 0 is padding to be masked.
+        name: Name of the returned model; also prefixes its own layers.
+
+    Returns:
+        A `keras.Model` from int token ids to text features.
+
+    Raises:
+        ValueError: a size is not positive, `dropout` is not in [0, 1) or
+            `pooling` is unknown.
+        TypeError: a size or flag has the wrong type.
+    """
+    check_positive_int("vocab_size", vocab_size)
+    if sequence_length is not None:
+        check_positive_int("sequence_length", sequence_length)
+    check_positive_int("embedding_dim", embedding_dim)
+    check_choice("pooling", pooling, ("avg", "max", "tokens"))
+    check_rate("dropout", dropout)
+    if not isinstance(mask_zero, bool):
+        raise ArgumentTypeError(f"`mask_zero` must be a bool. Received: mask_zero={mask_zero!r}")
+
+    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name=f"{name}_input")
+    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
+                               name=f"{name}_embedding")(inputs)
+    if dropout:
+        x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
+    if pooling == "avg":
+        x = keras.layers.GlobalAveragePooling1D(name=f"{name}_avg_pool")(x)
+    elif pooling == "max":
+        x = keras.layers.GlobalMaxPooling1D(name=f"{name}_max_pool")(x)
+    return keras.Model(inputs, x, name=name)

@@ -41,3 +41,18 @@ def test_lstm_without_mask_sees_padding():
     short = _token_ids()[:, :6]
     padded = np.pad(short, ((0, 0), (0, 7)))
     assert not np.allclose(branch.predict(short, verbose=0), branch.predict(padded, verbose=0), atol=1e-4)
+
+
+@pytest.mark.parametrize("pooling, expected_shape", [("avg", (None, 8)), ("max", (None, 8)), ("tokens", (None, 10, 8))])
+def test_embedding_shapes_train_and_reload(pooling, expected_shape, tmp_path):
+    branch = branches.embedding(vocab_size=50, sequence_length=10, embedding_dim=8, pooling=pooling, dropout=0.1)
+    assert branch.output.shape == expected_shape
+    model = mmzoo.build_model({"text": branch}, head=heads.multiclass(3))
+    check_model(model, {"text": _token_ids()}, np.arange(8) % 3, tmp_path)
+
+
+def test_embedding_average_skips_padding():
+    branch = branches.embedding(vocab_size=50, embedding_dim=4)
+    table = branch.get_layer("text_embedding_embedding").embeddings.numpy()
+    features = branch.predict(np.array([[3, 4, 0, 0, 0]]), verbose=0)
+    np.testing.assert_allclose(features[0], table[[3, 4]].mean(axis=0), rtol=1e-6)
