@@ -31,6 +31,7 @@ Run:
 
 import argparse
 import collections
+import functools
 import json
 import os
 import pathlib
@@ -124,6 +125,12 @@ def build(
             f"MNIST has {len(x_train)} training and {len(x_test)} test images. "
             f"Received: train_pairs={train_pairs}, validation_pairs={validation_pairs}, test_pairs={test_pairs}"
         )
+    clips = _list_clips(source / "fsdd" / "recordings")
+    if test_speaker not in {clip.speaker for clip in clips}:
+        raise ConfigurationError(
+            f"`test_speaker` must be one of {sorted({clip.speaker for clip in clips})}. "
+            f"Received: test_speaker={test_speaker!r}"
+        )
     mean, components = _pca(x_train, energy)
     images = np.concatenate(
         [x_train[:train_pairs], x_train[len(x_train) - validation_pairs :], x_test[:test_pairs]]
@@ -137,16 +144,12 @@ def build(
         "validation": train_pairs + np.arange(validation_pairs),
         "test": train_pairs + validation_pairs + np.arange(test_pairs),
     }
-
-    clips = _list_clips(source / "fsdd" / "recordings")
-    if test_speaker not in {clip.speaker for clip in clips}:
-        raise ConfigurationError(
-            f"`test_speaker` must be one of {sorted({clip.speaker for clip in clips})}. "
-            f"Received: test_speaker={test_speaker!r}"
-        )
     noise = _load_noise(source / "noise", sample_rate)
     length = int(round(duration * sample_rate))
-    mixer = _Mixer(noise, sample_rate, length, snr_db, np.random.default_rng(seed))
+    featurize = functools.partial(
+        _quantised_log_mel, sample_rate=sample_rate, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels
+    )
+    mixer = _Mixer(noise, sample_rate, length, snr_db, np.random.default_rng(seed), featurize)
     arrays = {}
     for protocol in PROTOCOLS:
         for split in SPLITS:
@@ -156,21 +159,6 @@ def build(
             arrays[f"{protocol}_{split}_audio"] = _pair_audio(
                 image_labels[indices], pool, split == "test", noise_variants, mixer
             )
-    spectrograms = np.stack(
-        [
-            log_mel_spectrogram(
-                waveform,
-                sample_rate=sample_rate,
-                n_fft=n_fft,
-                hop_length=hop_length,
-                n_mels=n_mels,
-                top_db=DB_RANGE,
-            )
-            for waveform in mixer.waveforms
-        ]
-    )
-    relative = spectrograms - spectrograms.max(axis=(1, 2), keepdims=True)
-    quantised = np.round(255.0 * (relative + DB_RANGE) / DB_RANGE).astype(np.uint8)
     settings = {
         "train_pairs": train_pairs,
         "validation_pairs": validation_pairs,
@@ -193,7 +181,7 @@ def build(
             "image_components": components.astype(np.float32),
             "image_codes": image_codes.astype(np.float32),
             "image_label": image_labels,
-            "audio": quantised,
+            "audio": np.stack(mixer.spectrograms),
             "audio_clip": np.array(mixer.names),
             "settings": np.array(json.dumps(settings, sort_keys=True)),
         }
@@ -220,18 +208,28 @@ def save(arrays, path):
     return path
 
 
-class _Mixer:
-    """Creates, once each, noisy versions of clips and remembers their order."""
+def _quantised_log_mel(waveform, sample_rate, n_fft, hop_length, n_mels):
+    """Log-mel spectrogram in dB relative to its peak, [-80, 0] dB mapped to uint8."""
+    decibels = log_mel_spectrogram(
+        waveform, sample_rate=sample_rate, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels, top_db=DB_RANGE
+    )
+    relative = decibels - decibels.max()
+    return np.round(255.0 * (relative + DB_RANGE) / DB_RANGE).astype(np.uint8)
 
-    def __init__(self, noise, sample_rate, length, snr_db, rng):
+
+class _Mixer:
+    """Creates, once each, the spectrograms of noisy versions of clips, and remembers their order."""
+
+    def __init__(self, noise, sample_rate, length, snr_db, rng, featurize):
         self.noise = noise
         self.sample_rate = sample_rate
         self.length = length
         self.snr_db = snr_db
         self.rng = rng
         self.speech = {}
+        self.featurize = featurize
         self.positions = {}
-        self.waveforms = []
+        self.spectrograms = []
         self.names = []
 
     def index(self, clip, test, variant):
@@ -240,13 +238,13 @@ class _Mixer:
         if key not in self.positions:
             if clip.name not in self.speech:
                 self.speech[clip.name] = load_audio(clip.path, sample_rate=self.sample_rate)
-            self.positions[key] = len(self.waveforms)
-            self.waveforms.append(self._mix(self.speech[clip.name], test))
+            self.positions[key] = len(self.spectrograms)
+            self.spectrograms.append(self.featurize(self._mix(self.speech[clip.name], test)))
             self.names.append(f"{clip.name}:{'test' if test else 'train'}-noise:{variant}")
         return self.positions[key]
 
     def _mix(self, speech, test):
-        recording = self.noise[len(self.waveforms) % len(self.noise)]
+        recording = self.noise[len(self.spectrograms) % len(self.noise)]
         cut = int(len(recording) * NOISE_TRAIN_FRACTION)
         region = recording[cut:] if test else recording[:cut]
         start = int(self.rng.integers(0, len(region) - self.length))
