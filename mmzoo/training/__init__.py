@@ -1,0 +1,30 @@
+"""Training: strategy selection, compile/fit helpers, checkpoints, frozen-backbone caching.
+
+    >>> import mmzoo
+    >>> from mmzoo import branches, heads
+    >>> from mmzoo.datasets import synthetic
+    >>> inputs, labels = synthetic.generate(1000, task="image+audio", modalities=("image", "audio"))
+    >>> def build():
+    ...     return mmzoo.build_model(
+    ...         {"image": branches.conv2d(input_shape=(32, 32, 1)), "audio": branches.dense(input_dim=64)},
+    ...         head=heads.multiclass(2))
+    >>> model, history = mmzoo.training.fit(build, (inputs, labels), epochs=5, checkpoint_dir="runs/demo")
+
+- `get_strategy`: "auto" | "default" | "mirrored" | "multi_worker" | "tpu" -> a
+  `tf.distribute.Strategy`, logging which one and why.
+- `compile`: losses and metrics chosen from the model's heads.
+- `fit`: builds inside the strategy's scope, trains (with a distributed loop
+  under `MultiWorkerMirroredStrategy`), keeps the best model, resumes after
+  a crash, mixed precision, seeding, frozen-backbone caching.
+"""
+
+from mmzoo.training.caching import feature_model, frozen_branches
+from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
+from mmzoo.training.compiling import compile
+from mmzoo.training.fitting import fit
+from mmzoo.training.strategy import get_strategy
+
+__all__ = [
+    "get_strategy", "compile", "fit",
+    "BackupAndRestore", "BestModelCheckpoint", "frozen_branches", "feature_model",
+]

@@ -1,0 +1,209 @@
+"""Checkpoints that are never half-written: a training backup to resume from, and the best model.
+
+Every file is written under a temporary name in its final folder, then
+renamed over the final name (`os.replace`, atomic on POSIX and Windows): a
+run killed at any moment leaves either the previous file or the new one.
+
+In a multi-worker cluster only the chief writes to the checkpoint folder;
+the other workers write to their own temporary folders, deleted at once, so
+they never clobber the chief's files.
+"""
+
+import contextlib
+import glob
+import json
+import logging
+import math
+import os
+import shutil
+import tempfile
+
+import keras
+
+logger = logging.getLogger(__name__)
+
+STATE_FILE = "state.json"
+
+
+def atomic_write(path, write):
+    """Writes a file through a temporary file renamed over `path`.
+
+    Args:
+        path: The final file path. Its extensions (".keras",
+            ".weights.h5", ".json") are kept on the temporary file, for
+            writers that check them.
+        write: Callable taking the temporary path and writing the file.
+
+    Raises:
+        Whatever `write` raises; the temporary file is then removed and
+        `path` is left as it was.
+    """
+    directory, base = os.path.split(os.fspath(path))
+    suffix = base[base.index("."):] if "." in base else ""
+    handle, temporary = tempfile.mkstemp(dir=directory or ".", prefix=".partial-", suffix=suffix)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def write_json(path, content):
+    """Writes `content` as JSON to `path` atomically."""
+    def write(temporary):
+        with open(temporary, "w", encoding="utf-8") as file:
+            json.dump(content, file)
+    atomic_write(path, write)
+
+
+def read_json(path):
+    """Returns the JSON content of `path`, or None when there is no such file."""
+    try:
+        with open(path, encoding="utf-8") as file:
+            return json.load(file)
+    except FileNotFoundError:
+        return None
+
+
+@contextlib.contextmanager
+def writable_directory(directory, chief):
+    """Yields where this process writes: `directory` on the chief, else a throwaway folder.
+
+    Args:
+        directory: The checkpoint folder, created if needed on the chief.
+        chief: Whether this process is the chief.
+
+    Yields:
+        A folder path.
+    """
+    if chief:
+        os.makedirs(directory, exist_ok=True)
+        yield directory
+        return
+    scratch = tempfile.mkdtemp(prefix="mmzoo-worker-")
+    try:
+        yield scratch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class BackupAndRestore(keras.callbacks.Callback):
+    """Backs up the training state after every epoch, to resume a killed run.
+
+    Like `keras.callbacks.BackupAndRestore`, with files that are never
+    half-written: after epoch `n` the model's weights and optimizer state
+    go to `epoch-<n>.weights.h5`, then `state.json` (`{"epoch": n, ...}`)
+    is replaced to point at them, then older weights are deleted. A run
+    restarted with the same folder calls `restore` and continues with epoch
+    `n + 1`. The backup is deleted when training ends normally.
+
+    Args:
+        backup_dir: Folder of the backup (not shared with other runs).
+        chief: Whether this process writes to `backup_dir`; other workers
+            of a cluster write to throwaway folders.
+    """
+
+    def __init__(self, backup_dir, chief=True):
+        super().__init__()
+        self.backup_dir = os.fspath(backup_dir)
+        self.chief = chief
+
+    def restore(self, model):
+        """Loads the last backed-up state into `model`, if there is one.
+
+        The model must be compiled; its optimizer is built first so that
+        its state can be loaded too.
+
+        Args:
+            model: The model being trained (same architecture as the one
+                backed up).
+
+        Returns:
+            The number of epochs already done (0 without a backup).
+        """
+        state = read_json(os.path.join(self.backup_dir, STATE_FILE))
+        if state is None:
+            return 0
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(os.path.join(self.backup_dir, state["weights"]))
+        logger.info("Restored the training state after epoch %d from %s.", state["epoch"], self.backup_dir)
+        return state["epoch"]
+
+    def on_epoch_end(self, epoch, logs=None):
+        done = epoch + 1
+        weights = f"epoch-{done}.weights.h5"
+        with writable_directory(self.backup_dir, self.chief) as directory:
+            atomic_write(os.path.join(directory, weights), self.model.save_weights)
+            write_json(os.path.join(directory, STATE_FILE), {"epoch": done, "weights": weights})
+            for stale in glob.glob(os.path.join(directory, "epoch-*.weights.h5")):
+                if os.path.basename(stale) != weights:
+                    os.remove(stale)
+
+    def on_train_end(self, logs=None):
+        if not self.chief:
+            return
+        state_path = os.path.join(self.backup_dir, STATE_FILE)
+        if os.path.exists(state_path):
+            os.remove(state_path)
+        shutil.rmtree(self.backup_dir, ignore_errors=True)
+
+
+def _monitor_mode(monitor):
+    name = monitor.removeprefix("val_")
+    return "max" if name.endswith(("accuracy", "auc")) else "min"
+
+
+class BestModelCheckpoint(keras.callbacks.Callback):
+    """Keeps the best model so far as a `.keras` file, written atomically.
+
+    Next to the model, a JSON file (same name, ".json") records the best
+    value of the monitored quantity and its epoch, so that a resumed run
+    only replaces the model with a better one.
+
+    Args:
+        filepath: Path of the `.keras` file.
+        monitor: The logged quantity to judge by, e.g. "val_loss".
+        export_model: The model written to the file; defaults to the model
+            being trained (a different one when training on cached
+            features).
+        chief: Whether this process writes to `filepath`; other workers of
+            a cluster write to throwaway folders.
+        resume: Whether to start from the best value recorded by an earlier
+            run in the JSON file (when resuming it) rather than from scratch.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", export_model=None, chief=True, resume=False):
+        super().__init__()
+        self.filepath = os.fspath(filepath)
+        self.monitor = monitor
+        self.export_model = export_model
+        self.chief = chief
+        self.mode = _monitor_mode(monitor)
+        self.record_path = os.path.splitext(self.filepath)[0] + ".json"
+        record = read_json(self.record_path) if resume else None
+        self.best = record["best"] if record else (math.inf if self.mode == "min" else -math.inf)
+
+    def _improves(self, value):
+        return value < self.best if self.mode == "min" else value > self.best
+
+    def on_epoch_end(self, epoch, logs=None):
+        value = (logs or {}).get(self.monitor)
+        if value is None:
+            raise KeyError(
+                f"BestModelCheckpoint monitors {self.monitor!r}, which training does not log. "
+                f"Logged: {sorted(logs or {})}"
+            )
+        value = float(value)
+        if not self._improves(value):
+            return
+        self.best = value
+        model = self.export_model or self.model
+        folder, name = os.path.split(self.filepath)
+        with writable_directory(folder or ".", self.chief) as directory:
+            atomic_write(os.path.join(directory, name), model.save)
+            write_json(os.path.join(directory, os.path.basename(self.record_path)),
+                       {"monitor": self.monitor, "best": value, "epoch": epoch + 1})

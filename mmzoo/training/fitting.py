@@ -1,0 +1,257 @@
+"""`fit`: build, compile and train a model on any strategy, with checkpoints and resumption."""
+
+import logging
+import os
+
+import keras
+import tensorflow as tf
+
+from mmzoo.branches._validation import check_positive_int
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.training import distributed_loop
+from mmzoo.training.caching import cache_features, feature_model, frozen_branches
+from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
+from mmzoo.training.compiling import compile as compile_model
+from mmzoo.training.data import check_data, to_dataset
+from mmzoo.training.precision import dtype_policy, mixed_policy_name
+from mmzoo.training.strategy import choose_strategy, get_strategy, is_chief, is_multi_worker
+
+logger = logging.getLogger(__name__)
+
+BEST_MODEL_FILE = "best.keras"
+BACKUP_FOLDER = "backup"
+
+
+def _check_bool(name, value):
+    if not isinstance(value, bool):
+        raise ArgumentTypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
+
+
+def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
+                     checkpoint_dir, mixed_precision, early_stopping, seed, cache_frozen,
+                     callbacks, shuffle, verbose):
+    if not isinstance(build_fn_or_model, keras.Model) and not callable(build_fn_or_model):
+        raise ArgumentTypeError(
+            "`build_fn_or_model` must be a function returning a keras.Model (built inside the "
+            "strategy's scope) or a keras.Model. "
+            f"Received: build_fn_or_model={build_fn_or_model!r}"
+        )
+    for name, data in (("train", train), ("validation", validation)):
+        if name == "validation" and data is None:
+            continue
+        if not isinstance(data, (tf.data.Dataset, tuple, list)):
+            raise ArgumentTypeError(
+                f"`{name}` must be a tf.data.Dataset of (inputs, labels) or a tuple (inputs, labels) "
+                f"of numpy arrays. Received: {name} of type {type(data).__name__}"
+            )
+    check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
+    if not isinstance(strategy, tf.distribute.Strategy):
+        choose_strategy(strategy)
+    if checkpoint_dir is not None and not isinstance(checkpoint_dir, (str, os.PathLike)):
+        raise ArgumentTypeError(
+            f"`checkpoint_dir` must be a folder path or None. Received: checkpoint_dir={checkpoint_dir!r}"
+        )
+    for name, value in (("mixed_precision", mixed_precision), ("cache_frozen", cache_frozen),
+                        ("shuffle", shuffle)):
+        _check_bool(name, value)
+    if early_stopping is not None and not isinstance(early_stopping, keras.callbacks.EarlyStopping):
+        check_positive_int("early_stopping", early_stopping)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ConfigurationError(f"`seed` must be a non-negative integer or None. Received: seed={seed!r}")
+    if not isinstance(callbacks, (list, tuple)) or not all(
+            isinstance(callback, keras.callbacks.Callback) for callback in callbacks):
+        raise ArgumentTypeError(
+            f"`callbacks` must be a list of keras.callbacks.Callback. Received: callbacks={callbacks!r}"
+        )
+    if verbose not in ("auto", 0, 1, 2):
+        raise ConfigurationError(f"`verbose` must be 'auto', 0, 1 or 2. Received: verbose={verbose!r}")
+
+
+def _check_prebuilt(model, strategy, mixed_precision):
+    """Raises when a model built beforehand cannot train as asked."""
+    if isinstance(strategy, str):
+        kind, reason = choose_strategy(strategy)
+        if kind != "default":
+            raise ConfigurationError(
+                f"A model built beforehand cannot be placed on the {kind} strategy ({reason}): pass "
+                "a function that builds it, e.g. fit(lambda: mmzoo.build_model(...), ...), so that "
+                f"it is built inside the strategy's scope. Received: strategy={strategy!r}"
+            )
+    if mixed_precision and not model.dtype_policy.name.startswith("mixed"):
+        raise ConfigurationError(
+            "mixed_precision=True needs the model's layers to be created under the mixed "
+            "policy: pass a function that builds the model. Received: mixed_precision=True"
+        )
+
+
+def _check_placement(model, strategy):
+    unplaced = [variable.path for variable in model.variables
+                if not strategy.extended.variable_created_in_scope(variable.value)]
+    if unplaced:
+        raise ConfigurationError(
+            f"The model's variables were not created in {type(strategy).__name__}.scope() "
+            f"(e.g. {unplaced[0]}): pass a function that builds the model instead. "
+            f"Received: strategy={strategy!r}"
+        )
+
+
+def _build(build_fn_or_model, strategy, policy):
+    if isinstance(build_fn_or_model, keras.Model):
+        return build_fn_or_model
+    with strategy.scope(), dtype_policy(policy):
+        model = build_fn_or_model()
+    if not isinstance(model, keras.Model):
+        raise ArgumentTypeError(
+            "`build_fn_or_model` must return a keras.Model. "
+            f"Received: build_fn_or_model returning {type(model).__name__}"
+        )
+    return model
+
+
+def _early_stopping(early_stopping, monitor):
+    if early_stopping is None or isinstance(early_stopping, keras.callbacks.EarlyStopping):
+        return early_stopping
+    return keras.callbacks.EarlyStopping(monitor=monitor, patience=early_stopping, restore_best_weights=True)
+
+
+def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, strategy="auto",
+        checkpoint_dir=None, mixed_precision=False, early_stopping=None, seed=None,
+        cache_frozen=False, optimizer="adam", learning_rate=None, callbacks=(), shuffle=True,
+        verbose="auto"):
+    """Builds, compiles and trains a model on one device, several GPUs or several machines.
+
+    The model is built by `build_fn_or_model` inside the strategy's scope
+    (under the mixed policy if asked), compiled with the losses and metrics
+    its heads call for (`mmzoo.training.compile`), and trained with
+    `keras.Model.fit`, or under `MultiWorkerMirroredStrategy` with a
+    distributed training loop that gives the same result type.
+
+    With `checkpoint_dir`, the best model so far (by "val_loss", or "loss"
+    without validation data) is kept as `checkpoint_dir/best.keras`, and
+    the training state is backed up after every epoch in
+    `checkpoint_dir/backup`: calling `fit` again with the same folder after
+    a crash resumes at the epoch where the run died. Files are written to a
+    temporary name and renamed, so none is ever half-written; in a cluster
+    only the chief writes there.
+
+    Example:
+        >>> inputs, labels = mmzoo.datasets.synthetic.generate(1000, task="image+audio")
+        >>> def build():
+        ...     return mmzoo.build_model(
+        ...         {"image": branches.conv2d(input_shape=(32, 32, 1)),
+        ...          "audio": branches.dense(input_dim=64)},
+        ...         head=heads.multiclass(2))
+        >>> model, history = fit(build, (inputs, labels), epochs=5,
+        ...                      checkpoint_dir="runs/demo", seed=0)
+
+    Args:
+        build_fn_or_model: A function without arguments returning a model
+            built by `mmzoo.build_model`, or such a model (only with the
+            default strategy, since its variables already live somewhere).
+        train: A `tf.data.Dataset` of `(inputs, labels)` (single samples,
+            batched here, or batches, used as they are) or a tuple
+            `(inputs, labels)` of numpy arrays. `inputs` is a dict keyed by
+            the model's input names; `labels` an array, or a dict keyed by
+            output name for a multitask model.
+        validation: Validation data in the same forms, or None.
+        epochs: Number of epochs, a positive integer.
+        batch_size: Samples per replica and step; the global batch is
+            `batch_size * strategy.num_replicas_in_sync`. Not used for a
+            dataset that is already batched.
+        strategy: A name for `mmzoo.training.get_strategy` ("auto",
+            "default", "mirrored", "multi_worker", "tpu") or a
+            `tf.distribute.Strategy`.
+        checkpoint_dir: Folder of the best model and the backup, or None.
+        mixed_precision: Whether to compute in float16 (GPU) or bfloat16
+            (CPU, TPU) with float32 weights; heads' outputs stay float32.
+        early_stopping: None, a patience (stop after that many epochs
+            without improvement of the monitored loss and restore the best
+            weights) or a `keras.callbacks.EarlyStopping`.
+        seed: An integer makes a CPU run reproducible: it seeds Python,
+            NumPy, TensorFlow and Keras and enables TensorFlow's op
+            determinism (for the rest of the process).
+        cache_frozen: Whether to compute the outputs of frozen branches
+            (such as the default VGG16 branch) once and train the rest of
+            the network on them. The returned model still takes raw
+            inputs.
+        optimizer: A Keras optimizer name or optimizer.
+        learning_rate: A positive float or schedule, or None for the
+            optimizer's default.
+        callbacks: More Keras callbacks.
+        shuffle: Whether to shuffle numpy data every epoch.
+        verbose: 0, 1 (progress bar), 2 (one line per epoch) or "auto".
+
+    Returns:
+        A tuple `(model, history)`: the trained model (taking raw inputs)
+        and a `keras.callbacks.History` whose `.history` maps "loss",
+        metric names and their "val_" versions to per-epoch values.
+
+    Raises:
+        TypeError: an argument has the wrong type.
+        ValueError: an argument has a bad value (unknown strategy name,
+            non-positive epochs or batch size), the data's keys do not match
+            the model's inputs or outputs, labels do not fit a head, or a
+            model built beforehand is given with a non-default strategy.
+    """
+    _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
+                     checkpoint_dir, mixed_precision, early_stopping, seed, cache_frozen,
+                     callbacks, shuffle, verbose)
+    if isinstance(build_fn_or_model, keras.Model):
+        _check_prebuilt(build_fn_or_model, strategy, mixed_precision)
+    strategy = get_strategy(strategy)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+        tf.config.experimental.enable_op_determinism()
+    if isinstance(build_fn_or_model, keras.Model):
+        _check_placement(build_fn_or_model, strategy)
+    policy = mixed_policy_name(strategy) if mixed_precision else None
+    model = _build(build_fn_or_model, strategy, policy)
+    check_data(train, "train", model)
+    if validation is not None:
+        check_data(validation, "validation", model)
+
+    global_batch_size = batch_size * strategy.num_replicas_in_sync
+    trained = model
+    frozen = frozen_branches(model) if cache_frozen else {}
+    if cache_frozen and not frozen:
+        logger.warning("cache_frozen=True, but no input of %r feeds a frozen branch: nothing to cache.",
+                       model.name)
+    if frozen:
+        logger.info("Caching the outputs of the frozen branches %s.", sorted(layer.name for layer in frozen.values()))
+        train = cache_features(frozen, to_dataset(train, model, global_batch_size))
+        if validation is not None:
+            validation = cache_features(frozen, to_dataset(validation, model, global_batch_size))
+        with strategy.scope():
+            trained = feature_model(model, frozen)
+    train_data = to_dataset(train, trained, global_batch_size, shuffle=shuffle, seed=seed)
+    validation_data = None if validation is None else to_dataset(validation, trained, global_batch_size)
+
+    monitor = "loss" if validation is None else "val_loss"
+    chief = is_chief(strategy)
+    all_callbacks = []
+    initial_epoch = 0
+    with strategy.scope():
+        compile_model(trained, optimizer=optimizer, learning_rate=learning_rate)
+        if trained is not model:
+            compile_model(model, optimizer=trained.optimizer)
+        if checkpoint_dir is not None:
+            backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER), chief=chief)
+            initial_epoch = backup.restore(trained)
+            best = BestModelCheckpoint(os.path.join(checkpoint_dir, BEST_MODEL_FILE), monitor=monitor,
+                                       export_model=model, chief=chief, resume=initial_epoch > 0)
+            all_callbacks += [best, backup]
+    stopper = _early_stopping(early_stopping, monitor)
+    all_callbacks += ([stopper] if stopper else []) + list(callbacks)
+    if initial_epoch:
+        logger.info("Resuming at epoch %d of %d.", initial_epoch + 1, epochs)
+
+    if is_multi_worker(strategy):
+        history = distributed_loop.train(trained, strategy, train_data, validation_data, epochs=epochs,
+                                         initial_epoch=initial_epoch, callbacks=all_callbacks,
+                                         verbose=verbose if chief else 0)
+    else:
+        history = trained.fit(train_data, validation_data=validation_data, epochs=epochs,
+                              initial_epoch=initial_epoch, callbacks=all_callbacks, verbose=verbose,
+                              shuffle=False)
+    return model, history
