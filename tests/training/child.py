@@ -10,8 +10,10 @@ OUTPUT_JSON. Modes:
 - "single": the default strategy, global batch 32.
 - "mirrored": MirroredStrategy on two logical CPU devices, 16 per replica.
 - "worker": one worker of the cluster in TF_CONFIG, 16 per worker.
-- "resumable": the default strategy with CHECKPOINT_DIR, printing
-  "epoch <n> done" after each epoch and pausing so it can be killed.
+- "resumable": the default strategy, printing "epoch <n> done" after
+  each epoch and pausing so it can be killed.
+
+With CHECKPOINT_DIR, checkpoints are kept there.
 """
 
 import json
@@ -67,7 +69,7 @@ def main():
     model, history = mmzoo.training.fit(
         build, (inputs, labels), epochs=EPOCHS, batch_size=batch_size, strategy=strategy, seed=7,
         shuffle=False, learning_rate=3e-3, verbose=2,
-        checkpoint_dir=sys.argv[3] if MODE == "resumable" else None,
+        checkpoint_dir=sys.argv[3] if len(sys.argv) > 3 else None,
         callbacks=[EpochPrinter()] if MODE == "resumable" else [],
     )
     with open(output, "w", encoding="utf-8") as file:
