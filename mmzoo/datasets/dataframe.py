@@ -102,11 +102,12 @@ def from_dataframe(
 
     Raises:
         ArgumentTypeError: If `df` is not a DataFrame.
-        ConfigurationError: If an argument is invalid or names a missing
-            column.
+        ConfigurationError: If an argument is invalid, names a missing
+            column, or `df` is empty.
         BadRowsError: With `errors="raise"`, if any row is bad; its message
-            names each row (by index label) and column, and its `bad_rows`
-            attribute lists them.
+            names each row (by index label, or by position when the index
+            repeats labels) and column, and its `bad_rows` attribute lists
+            them. With `errors="skip"`, if no row is left.
     """
     if not isinstance(df, pd.DataFrame):
         raise ArgumentTypeError(f"`df` must be a pandas DataFrame. Received: df={describe_value(df)}")
@@ -140,33 +141,31 @@ def from_dataframe(
             "At least one of `image`, `text` and `audio` must name a column. "
             f"Received: image={image!r}, text={text!r}, audio={audio!r}"
         )
-    readers = inputs + ([LabelColumn(label, class_names)] if label is not None else [])
+    label_reader = LabelColumn(label, class_names) if label is not None else None
+    readers = inputs + ([label_reader] if label_reader else [])
+    if df.empty:
+        raise ConfigurationError(f"`df` has no row. Received: df with columns {list(df.columns)}")
+    if not df.index.is_unique:
+        df = df.reset_index(drop=True)
 
-    bad_rows = [
-        BadRow(row, reader.column, reason)
-        for row, cells in zip(df.index, df[[reader.column for reader in readers]].itertuples(index=False))
-        for reader, cell in zip(readers, cells)
-        for reason in [reader.problem(cell)]
-        if reason is not None
-    ]
+    bad_rows = _find_bad_rows(df, readers)
     if bad_rows and errors == "raise":
         raise BadRowsError(_describe(bad_rows, len(df), "Fix or drop them, or pass errors='skip'."), bad_rows)
     if bad_rows:
         warnings.warn(_describe(bad_rows, len(df), "They were skipped."), stacklevel=2)
-    kept = df.drop(index=list(dict.fromkeys(bad.row for bad in bad_rows)))
+    kept = df[~df.index.isin([bad.row for bad in bad_rows])]
     if kept.empty:
         raise BadRowsError(_describe(bad_rows, len(df), "No usable row is left."), bad_rows)
 
     features = {reader.key: reader.values(kept[reader.column].tolist()) for reader in inputs}
     labels = None
-    if label is not None:
-        label_reader = readers[-1]
+    if label_reader:
         label_reader.fit(kept[label].tolist())
         labels = label_reader.values(kept[label].tolist())
     dataset = _pipeline(
         features, labels, inputs, text_vectorizer, batch_size, shuffle, seed, cache, num_parallel_calls
     )
-    dataset.class_names = None if label is None else list(readers[-1].class_names)
+    dataset.class_names = list(label_reader.class_names) if label_reader else None
     dataset.bad_rows = bad_rows
     return dataset
 
@@ -192,6 +191,17 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
     if text_vectorizer is not None and "text" in features:
         dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
     return dataset.prefetch(tf.data.AUTOTUNE)
+
+
+def _find_bad_rows(df, readers):
+    bad_rows = []
+    columns = [reader.column for reader in readers]
+    for row, cells in zip(df.index, df[columns].itertuples(index=False)):
+        for reader, cell in zip(readers, cells):
+            reason = reader.problem(cell)
+            if reason is not None:
+                bad_rows.append(BadRow(row, reader.column, reason))
+    return bad_rows
 
 
 def _vectorize_text(vectorizer, batched):

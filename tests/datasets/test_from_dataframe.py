@@ -109,6 +109,7 @@ def test_absolute_paths_without_base_dir(files):
     "kwargs, error, match",
     [
         ({"df": [1, 2]}, ArgumentTypeError, "Received: df="),
+        ({"df": pd.DataFrame({"caption": []}), "text": "caption"}, ConfigurationError, "no row"),
         ({"image": "picture"}, ConfigurationError, "Received: image='picture'"),
         ({"label": "label"}, ConfigurationError, "At least one"),
         ({"text": "caption", "errors": "ignore"}, ConfigurationError, "Received: errors='ignore'"),

@@ -118,3 +118,13 @@ def test_every_bad_cell_is_listed_and_a_fully_bad_manifest_still_raises(tmp_path
         assert sum(1 for _ in _dataset(tmp_path, df, "skip")) == 2
     with pytest.raises(BadRowsError, match="No usable row"), pytest.warns(UserWarning):
         _dataset(tmp_path, df.assign(label=None), "skip")
+
+
+def test_repeated_index_labels_name_rows_by_position(tmp_path):
+    df = manifest(tmp_path, rows=4)
+    df.index = ["same"] * 4
+    df.iloc[2, df.columns.get_loc("caption")] = ""
+    with pytest.raises(BadRowsError, match="row 2, column 'caption'"):
+        _dataset(tmp_path, df, "raise")
+    with pytest.warns(UserWarning):
+        assert sum(1 for _ in _dataset(tmp_path, df, "skip")) == 3
