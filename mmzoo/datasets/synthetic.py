@@ -18,6 +18,13 @@ The `task` says which factors the label depends on:
   tone). Any one or any two modalities reach 75% at best; only all three
   reach 100%. (A three-way parity would be as strict but is notoriously hard
   for gradient descent to learn.)
+
+Two other rules suit models whose head is linear in each modality's
+features (no hidden layer after fusion), which cannot learn a parity:
+
+- `rule="sum"`: the label is the sum of the involved factors (3M + 1
+  classes for M modalities: 10 for three);
+- `rule="threshold"`: 2 classes, whether that sum exceeds 1.5 M.
 """
 
 import numpy as np
@@ -45,35 +52,50 @@ TASKS = {
     "text+audio": ("text", "audio"),
     "image+text+audio": ("image", "text", "audio"),
 }
+RULES = ("default", "sum", "threshold")
 SAMPLE_RATE = 8000
 TONE_SECONDS = 0.25
 
 
-def num_classes(task):
+def num_classes(task, rule="default"):
     """Returns the number of classes of a task.
 
     Args:
         task: A key of `TASKS`.
+        rule: One of `RULES`.
 
     Returns:
-        4 for a single-modality task, 2 for a multimodal one.
+        With the default rule, 4 for a single-modality task and 2 for a
+        multimodal one; `3 M + 1` with rule "sum"; 2 with rule "threshold".
     """
     check_choice("task", task, tuple(TASKS))
+    check_choice("rule", rule, RULES)
+    if rule == "sum":
+        return 3 * len(TASKS[task]) + 1
+    if rule == "threshold":
+        return 2
     return 4 if len(TASKS[task]) == 1 else 2
 
 
-def label(task, factors):
+def label(task, factors, rule="default"):
     """Computes the labels of a task from the hidden factors.
 
     Args:
         task: A key of `TASKS`.
         factors: Dict `{modality: int array of factor values in 0..3}`.
+        rule: One of `RULES` (see the module docstring).
 
     Returns:
-        An int32 array of class ids (see the module docstring for the rules).
+        An int32 array of class ids.
     """
+    check_choice("rule", rule, RULES)
     involved = [np.asarray(factors[name]) for name in TASKS[task]]
-    if len(involved) == 1:
+    total = sum(involved)
+    if rule == "sum":
+        labels = total
+    elif rule == "threshold":
+        labels = total > 1.5 * len(involved)
+    elif len(involved) == 1:
         labels = involved[0]
     elif len(involved) == 2:
         labels = (involved[0] + involved[1]) % 2
@@ -82,13 +104,17 @@ def label(task, factors):
     return np.asarray(labels, dtype="int32")
 
 
-def _draw_images(shapes, image_size, noise, rng):
+def _draw_images(shapes, image_size, noise, rng, jitter=True):
     grid = np.arange(image_size, dtype="float32")
     rows, cols = np.meshgrid(grid, grid, indexing="ij")
     images = np.empty((len(shapes), image_size, image_size, 1), dtype="float32")
     for index, shape in enumerate(shapes):
-        radius = rng.uniform(image_size / 5, image_size / 3)
-        centre_row, centre_col = rng.uniform(radius, image_size - radius, size=2)
+        if jitter:
+            radius = rng.uniform(image_size / 5, image_size / 3)
+            centre_row, centre_col = rng.uniform(radius, image_size - radius, size=2)
+        else:
+            radius = image_size / 3
+            centre_row = centre_col = (image_size - 1) / 2
         dy, dx = rows - centre_row, cols - centre_col
         if SHAPES[shape] == "square":
             inside = (np.abs(dx) < radius * 0.8) & (np.abs(dy) < radius * 0.8)
@@ -131,7 +157,16 @@ def _play_tones(pitches, noise, rng):
     return waves.astype("float32")
 
 
-def _spectrum_features(waves, audio_dim):
+def spectrum_features(waves, audio_dim):
+    """Turns waveforms into log-spectrum feature vectors.
+
+    Args:
+        waves: `(n, samples)` float array.
+        audio_dim: Number of frequency bins kept (averaged groups of FFT bins).
+
+    Returns:
+        A float32 array `(n, audio_dim)` of `log(1 + magnitude)`.
+    """
     magnitude = np.abs(np.fft.rfft(waves, axis=-1))[:, 1:]
     usable = (magnitude.shape[1] // audio_dim) * audio_dim
     bins = magnitude[:, :usable].reshape(len(waves), audio_dim, -1).mean(axis=-1)
@@ -140,7 +175,8 @@ def _spectrum_features(waves, audio_dim):
 
 def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size=32,
              sequence_length=8, audio_dim=64, audio_format="features",
-             text_format="ids", modalities=MODALITIES, return_factors=False):
+             text_format="ids", modalities=MODALITIES, rule="default", jitter=True,
+             return_factors=False):
     """Generates samples whose label depends on chosen modalities.
 
     Example:
@@ -168,6 +204,12 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
             `VOCABULARY`) or "strings" (the sentences).
         modalities: Which modalities to return (the label may still depend on
             others: that is how to build a task a model cannot solve).
+        rule: How multimodal labels combine the factors, one of `RULES`:
+            "default" (parity for two modalities, majority for three),
+            "sum" or "threshold" (see the module docstring).
+        jitter: Whether shapes get a random place and size; False draws
+            every shape centred at one size (an easier image distribution,
+            e.g. for generative models).
         return_factors: Whether to also return the hidden factors.
 
     Returns:
@@ -194,6 +236,7 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
     check_positive_int("audio_dim", audio_dim)
     check_choice("audio_format", audio_format, ("features", "waveform"))
     check_choice("text_format", text_format, ("ids", "strings"))
+    check_choice("rule", rule, RULES)
     unknown = [name for name in modalities if name not in MODALITIES]
     if not modalities or unknown:
         raise ConfigurationError(
@@ -203,17 +246,17 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
 
     rng = np.random.default_rng(seed)
     factors = {name: rng.integers(0, 4, size=num_samples) for name in MODALITIES}
-    labels = label(task, factors)
+    labels = label(task, factors, rule)
 
     inputs = {}
     if "image" in modalities:
-        inputs["image"] = _draw_images(factors["image"], image_size, noise, rng)
+        inputs["image"] = _draw_images(factors["image"], image_size, noise, rng, jitter)
     if "text" in modalities:
         ids, strings = _write_texts(factors["text"], sequence_length, noise, rng)
         inputs["text"] = ids if text_format == "ids" else strings
     if "audio" in modalities:
         waves = _play_tones(factors["audio"], noise, rng)
-        inputs["audio"] = waves if audio_format == "waveform" else _spectrum_features(waves, audio_dim)
+        inputs["audio"] = waves if audio_format == "waveform" else spectrum_features(waves, audio_dim)
     if return_factors:
         return inputs, labels, factors
     return inputs, labels

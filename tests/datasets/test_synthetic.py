@@ -83,3 +83,14 @@ def test_multimodal_tasks_need_every_involved_modality(task, partial, expected_p
     for modalities in partial:
         assert _best_accuracy_from(factors, labels, modalities) == pytest.approx(expected_partial, abs=0.03)
     assert _best_accuracy_from(factors, labels, synthetic.TASKS[task]) == 1.0
+
+
+def test_sum_and_threshold_rules():
+    _, labels, factors = synthetic.generate(2000, task="image+text+audio", rule="sum", seed=2, return_factors=True)
+    np.testing.assert_array_equal(labels, factors["image"] + factors["text"] + factors["audio"])
+    assert synthetic.num_classes("image+text+audio", "sum") == 10 == len(np.unique(labels))
+    assert _best_accuracy_from(factors, labels, ("image", "text")) < 0.5
+    _, binary, factors = synthetic.generate(2000, task="image+text", rule="threshold", seed=2, return_factors=True)
+    np.testing.assert_array_equal(binary, (factors["image"] + factors["text"] > 3).astype(int))
+    assert synthetic.num_classes("image+text", "threshold") == 2
+    assert _best_accuracy_from(factors, binary, ("image",)) == pytest.approx(0.75, abs=0.03)
