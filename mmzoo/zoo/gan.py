@@ -20,6 +20,7 @@ def _generator(latent_dim, condition_dim, image_shape, units):
     x = keras.layers.Multiply(name="conditioned_noise")([noise, embedded])
     for index, width in enumerate(units, start=1):
         x = keras.layers.Dense(width, name=f"generator_dense{index}")(x)
+        x = keras.layers.BatchNormalization(name=f"generator_bn{index}")(x)
         x = keras.layers.LeakyReLU(0.2, name=f"generator_act{index}")(x)
     x = keras.layers.Dense(math.prod(image_shape), activation="sigmoid", name="generator_pixels")(x)
     image = keras.layers.Reshape(image_shape, name="generated_image")(x)
@@ -31,7 +32,8 @@ def _discriminator(condition_dim, image_shape, units, dropout):
     condition = keras.Input((condition_dim,), name="condition")
     condition_map = keras.layers.Dense(math.prod(image_shape[:2]), name="condition_map")(condition)
     condition_map = keras.layers.Reshape(image_shape[:2] + (1,), name="condition_channel")(condition_map)
-    x = keras.layers.Concatenate(name="discriminator_inputs")([image, condition_map])
+    noisy = keras.layers.GaussianNoise(0.1, name="instance_noise")(image)
+    x = keras.layers.Concatenate(name="discriminator_inputs")([noisy, condition_map])
     x = keras.layers.Flatten(name="discriminator_flatten")(x)
     for index, width in enumerate(reversed(units), start=1):
         x = keras.layers.Dense(width, name=f"discriminator_dense{index}")(x)
