@@ -23,11 +23,14 @@ setup(
         "pandas",
         "matplotlib",
         "librosa",
+        "scikit-learn",
     ],
     extras_require={
         "dev": [
             "pytest",
-            "scikit-learn",
+            "nbformat",
+            "nbclient",
+            "ipykernel",
         ],
     },
     classifiers=[

@@ -10,15 +10,19 @@ Compose a model from one branch per modality, a fusion and a head:
     ...     fusion="gated",
     ...     head=heads.multiclass(10),
     ... )
+
+Subpackages: `branches`, `fusion`, `heads` (compose), `zoo` (the tutorial
+models by name), `datasets` and `preprocessing` (data), `training` (compile
+and fit on one or many devices).
 """
 
-from mmzoo import branches, fusion, heads
+from mmzoo import branches, datasets, fusion, heads, preprocessing, training, zoo
 from mmzoo.assemble import build_model
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, MmzooError
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "build_model", "branches", "fusion", "heads",
+    "build_model", "branches", "fusion", "heads", "zoo", "training", "datasets", "preprocessing",
     "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__",
 ]

@@ -64,7 +64,20 @@ def conv_lstm_classifier(input_shape=(64, 64, 3), filters=32, vocab_size=10000, 
     )
 
 
-def _trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units):
+def trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units):
+    """The image, text and speech branches the trimodal zoo models share.
+
+    Args:
+        image_shape: Image size.
+        vocab_size: Number of token ids (0 is padding).
+        sequence_length: Tokens per text.
+        embedding_dim: Size of the token embeddings.
+        audio_dim: Size of the speech feature vector.
+        units: Size of each branch's features.
+
+    Returns:
+        Dict `{"image": conv2d, "text": lstm, "audio": dense}` of new branches.
+    """
     return {
         "image": branches.conv2d(input_shape=image_shape, filters=(16, 32), pooling="max", units=units),
         "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
@@ -91,7 +104,7 @@ def trimodal_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_lengt
         A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
     """
     return build_model(
-        branches=_trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
+        branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
         fusion=AttentionFusion(num_heads=num_heads, key_dim=key_dim, units=units, name="attention_fusion"),
         head=heads.multiclass(num_classes, hidden_units=(units,)),
         name="trimodal_classifier",
@@ -124,7 +137,7 @@ def weighted_fusion_classifier(variant="linear", image_shape=(32, 32, 3), vocab_
     check_choice("variant", variant, ("linear", "nonlinear"))
     fusion_class = WeightedFusion if variant == "linear" else NonlinearFusion
     return build_model(
-        branches=_trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
+        branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
         fusion=fusion_class(units=units, name="weighted_fusion"),
         head=heads.multiclass(num_classes),
         name=f"weighted_fusion_classifier_{variant}",
@@ -179,7 +192,7 @@ def decision_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequenc
         A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
     """
     return build_model(
-        branches=_trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
+        branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
         fusion=LateFusion(name="late_fusion"),
         head=heads.multiclass(num_classes),
         name="decision_fusion_classifier",
@@ -207,7 +220,7 @@ def multitask_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_leng
         per task.
     """
     return build_model(
-        branches=_trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
+        branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
         fusion=ConcatFusion(name="concat_fusion"),
         head=heads.multitask(
             {name: heads.multiclass(count, hidden_units=(units,)) for name, count in dict(tasks).items()},
