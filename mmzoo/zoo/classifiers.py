@@ -5,7 +5,7 @@ from mmzoo.assemble import build_model
 from mmzoo.branches._validation import check_choice
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion, ConcatFusion, LateFusion, NonlinearFusion, WeightedFusion
-from mmzoo.zoo.example_data import example_inputs
+from mmzoo.zoo.example_data import example_inputs, labelled_data
 from mmzoo.zoo.registry import ZooEntry, register
 
 
@@ -230,35 +230,14 @@ def multitask_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_leng
     )
 
 
-def _image_text_data(num_samples, seed, config):
-    inputs, labels, _ = example_inputs(num_samples, seed, "image+text", "sum",
-                                       image=("pixels", config["input_shape"]),
-                                       text=("ids", config["sequence_length"], config["vocab_size"]))
-    return inputs, labels
-
-
-def _vgg16_image_text_data(num_samples, seed, config):
-    """Binary labels ("threshold" rule): with random (offline) VGG16 weights the text carries most signal."""
-    inputs, labels, _ = example_inputs(num_samples, seed, "image+text", "threshold",
-                                       image=("pixels", config["input_shape"]),
-                                       text=("ids", config["sequence_length"], config["vocab_size"]))
-    return inputs, labels
-
-
-def _trimodal_data(num_samples, seed, config):
-    inputs, labels, _ = example_inputs(num_samples, seed, "image+text+audio", "sum",
-                                       image=("pixels", config["image_shape"]),
-                                       text=("ids", config["sequence_length"], config["vocab_size"]),
-                                       audio=("features", config["audio_dim"]))
-    return inputs, labels
-
-
-def _deep_fusion_data(num_samples, seed, config):
-    inputs, labels, _ = example_inputs(num_samples, seed, "image+text+audio", "sum",
-                                       image=("pixels", config["image_shape"]),
-                                       text=("ids", config["sequence_length"], config["vocab_size"]),
-                                       audio=("spectrogram", config["spectrogram_shape"]))
-    return inputs, labels
+_TEXT_IDS = ("ids", "sequence_length", "vocab_size")
+_image_text_data = labelled_data("image+text", "sum", image=("pixels", "input_shape"), text=_TEXT_IDS)
+# Binary labels: offline, VGG16's weights are random and the text carries most of the signal.
+_vgg16_image_text_data = labelled_data("image+text", "threshold", image=("pixels", "input_shape"), text=_TEXT_IDS)
+_trimodal_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,
+                               audio=("features", "audio_dim"))
+_deep_fusion_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,
+                                  audio=("spectrogram", "spectrogram_shape"))
 
 
 def _multitask_data(num_samples, seed, config):

@@ -161,3 +161,30 @@ def example_inputs(num_samples, seed, task, rule="default", image=None, text=Non
         inputs["audio"] = spectrograms(raw["audio"], size) if kind == "spectrogram" else (
             synthetic.spectrum_features(raw["audio"], size))
     return inputs, labels, factors
+
+
+def labelled_data(task, rule="default", **modalities):
+    """Makes the `example_data` function of a zoo entry from a declaration.
+
+    Example:
+        >>> make = labelled_data("image+text", "sum", image=("pixels", "input_shape"),
+        ...                      text=("ids", "sequence_length", "vocab_size"))
+        >>> inputs, labels = make(100, 0, {"input_shape": (32, 32, 3), "sequence_length": 8,
+        ...                                "vocab_size": 100})
+
+    Args:
+        task: A `synthetic.TASKS` key deciding the labels.
+        rule: A `synthetic.RULES` rule deciding the labels.
+        **modalities: For each modality, its kind (see `example_inputs`)
+            followed by the names of the builder arguments holding its sizes.
+
+    Returns:
+        A function `(num_samples, seed, config) -> (inputs, labels)`.
+    """
+
+    def make(num_samples, seed, config):
+        specs = {name: (spec[0],) + tuple(config[key] for key in spec[1:]) for name, spec in modalities.items()}
+        inputs, labels, _ = example_inputs(num_samples, seed, task, rule, **specs)
+        return inputs, labels
+
+    return make

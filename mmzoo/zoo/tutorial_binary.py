@@ -5,7 +5,7 @@ import keras
 from mmzoo import branches, heads
 from mmzoo.assemble import build_model
 from mmzoo.fusion import ConcatFusion, DotGatedFusion
-from mmzoo.zoo.example_data import example_inputs
+from mmzoo.zoo.example_data import labelled_data
 from mmzoo.zoo.registry import ZooEntry, register
 
 
@@ -110,18 +110,10 @@ def mha_text_image(image_dim=128, vocab_size=1000, sequence_length=20, embedding
     )
 
 
-def _precomputed_features_data(num_samples, seed, config):
-    inputs, labels, _ = example_inputs(num_samples, seed, "image+text", "threshold",
-                                       image=("features", config["image_dim"]),
-                                       text=("features", config["text_dim"]))
-    return inputs, labels
-
-
-def _image_features_and_text_data(num_samples, seed, config):
-    inputs, labels, _ = example_inputs(
-        num_samples, seed, "image+text", "threshold", image=("features", config["image_dim"]),
-        text=("ids", config["sequence_length"], config["vocab_size"]))
-    return inputs, labels
+_precomputed_features_data = labelled_data("image+text", "threshold", image=("features", "image_dim"),
+                                           text=("features", "text_dim"))
+_image_features_and_text_data = labelled_data("image+text", "threshold", image=("features", "image_dim"),
+                                              text=("ids", "sequence_length", "vocab_size"))
 
 
 register(ZooEntry(
