@@ -46,6 +46,22 @@ def train_and_test(modalities, train, test, epochs, seed):
     return model.evaluate({modality: test[0][modality] for modality in modalities}, test[1], verbose=0)[1]
 
 
+MODELS = (("image only", ("image",)), ("audio only", ("audio",)), ("concat fusion", ("image", "audio")))
+
+
+def run(holdout="speaker", epochs=10, seed=0, path=None, report=print):
+    """Trains the three models and returns `{model name: test accuracy}`."""
+    train = load("av_mnist", split="train", as_dataset=False, holdout=holdout, path=path)
+    test = load("av_mnist", split="test", as_dataset=False, holdout=holdout, path=path)
+    report(f"AV-MNIST, {holdout} held out: {len(train[1])} training and {len(test[1])} test pairs")
+    accuracies = {}
+    for name, modalities in MODELS:
+        start = time.time()
+        accuracies[name] = train_and_test(modalities, train, test, epochs, seed)
+        report(f"{name:>14}: test accuracy {accuracies[name]:.3f} ({time.time() - start:.0f} s)")
+    return accuracies
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--holdout", default="speaker", choices=("speaker", "recording"))
@@ -53,13 +69,7 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--path", default=None, help="AV-MNIST .npz file (default: the bundled one)")
     args = parser.parse_args(argv)
-    train = load("av_mnist", split="train", as_dataset=False, holdout=args.holdout, path=args.path)
-    test = load("av_mnist", split="test", as_dataset=False, holdout=args.holdout, path=args.path)
-    print(f"AV-MNIST, {args.holdout} held out: {len(train[1])} training and {len(test[1])} test pairs")
-    for name, modalities in (("image only", ("image",)), ("audio only", ("audio",)), ("concat fusion", ("image", "audio"))):
-        start = time.time()
-        accuracy = train_and_test(modalities, train, test, args.epochs, args.seed)
-        print(f"{name:>14}: test accuracy {accuracy:.3f} ({time.time() - start:.0f} s)", flush=True)
+    run(args.holdout, args.epochs, args.seed, args.path, report=lambda line: print(line, flush=True))
 
 
 if __name__ == "__main__":
