@@ -44,7 +44,8 @@ def text_vectorizer(
 
     Args:
         corpus: Iterable of strings (list, numpy array, pandas Series or a
-            `tf.data.Dataset` of strings) to learn the vocabulary from. Exactly
+            `tf.data.Dataset` of strings) to learn the vocabulary from;
+            values that are not strings (missing texts) are ignored. Exactly
             one of `corpus` and `vocabulary` must be given.
         max_tokens: Maximum vocabulary size, counting the padding id 0 and the
             out-of-vocabulary id 1.
@@ -197,7 +198,7 @@ def load_vectorizer(path):
 def _as_adapt_data(corpus):
     if hasattr(corpus, "element_spec"):
         return corpus
-    return np.asarray([str(text) for text in corpus], dtype=object)
+    return np.asarray([text for text in corpus if isinstance(text, str)], dtype=object)
 
 
 def _check_positive_int(name, value, minimum):

@@ -24,6 +24,12 @@ def test_adapts_vocabulary_pads_with_zero_and_marks_unknown_words():
     assert "cat!" not in vocabulary
 
 
+def test_missing_texts_in_the_corpus_are_ignored():
+    vectorizer = text_vectorizer(["a cat", None, float("nan"), "a dog"], max_tokens=50, sequence_length=3)
+    assert "nan" not in vectorizer.get_vocabulary() and "none" not in vectorizer.get_vocabulary()
+    assert set(vectorizer.get_vocabulary()[2:]) == {"a", "cat", "dog"}
+
+
 def test_max_tokens_caps_the_vocabulary_and_truncation_applies():
     vectorizer = text_vectorizer(CORPUS, max_tokens=4, sequence_length=2)
     assert vectorizer.vocabulary_size() == 4
