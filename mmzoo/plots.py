@@ -1,0 +1,481 @@
+"""Figures of training and evaluation, as matplotlib `Figure`s.
+
+Every function returns a `matplotlib.figure.Figure` (shown by Jupyter when
+it is a cell's value) and, given `path`, also saves it as a PNG file. The
+file is written under a temporary name and renamed, so it is never
+half-written. Figures are closed in pyplot at once: scripts do not pile up
+open figures and no window opens.
+
+    >>> report = mmzoo.evaluation.evaluate(model, test)
+    >>> mmzoo.plots.confusion_matrix(report, normalize="true", path="confusion.png")
+    >>> mmzoo.plots.roc_curves(report)
+    >>> mmzoo.plots.training_curves(history, path="curves.png")
+"""
+
+import math
+import os
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn import metrics as sk_metrics
+
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
+from mmzoo.evaluation.metrics import check_class_names
+from mmzoo.fusion import LateFusion, WeightedFusion, attention_scores
+from mmzoo.training.checkpoints import atomic_write
+
+NORMALIZATIONS = (None, "true", "pred", "all")
+MAX_ANNOTATED_CLASSES = 20
+
+
+def _check_path(path):
+    if path is None:
+        return
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArgumentTypeError(f"`path` must be a file path or None. Received: path={describe_value(path)}")
+    directory = os.path.dirname(os.fspath(path)) or "."
+    if not os.path.isdir(directory):
+        raise ConfigurationError(
+            f"The folder of `path` must exist. Received: path={os.fspath(path)!r}"
+        )
+
+
+def _finish(figure, path):
+    """Lays the figure out, saves it as a PNG if `path` is given, and returns it."""
+    figure.tight_layout()
+    if path is not None:
+        atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=100))
+    return figure
+
+
+def _figure(panels, panel_width=5.0, panel_height=4.0, max_columns=3):
+    """Returns `(figure, axes)`: a figure closed in pyplot, and its axes in reading order."""
+    columns = min(panels, max_columns)
+    rows = math.ceil(panels / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(panel_width * columns, panel_height * rows),
+                                squeeze=False)
+    plt.close(figure)
+    axes = list(axes.flat)
+    for unused in axes[panels:]:
+        unused.set_visible(False)
+    return figure, axes[:panels]
+
+
+def _check_int(name, value, allow_none=False):
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ConfigurationError(
+            f"`{name}` must be a non-negative integer{' or None' if allow_none else ''}. "
+            f"Received: {name}={describe_value(value)}"
+        )
+
+
+def _numeric_series(name, values):
+    array = np.asarray(values, dtype="float64") if _is_numeric(values) else None
+    if array is None or array.ndim != 1 or array.size == 0:
+        raise ConfigurationError(
+            f"`{name}` must be a non-empty 1-D sequence of numbers. Received: {name}={describe_value(values)}"
+        )
+    return array
+
+
+def _is_numeric(values):
+    try:
+        return np.asarray(values).dtype.kind in "biuf"
+    except (TypeError, ValueError):
+        return False
+
+
+def training_curves(history, metrics=None, path=None):
+    """Plots the loss and metrics of a training run per epoch, training vs validation.
+
+    Args:
+        history: A `keras.callbacks.History` (as returned by `model.fit` or
+            `mmzoo.training.fit`) or its `.history` dict
+            `{name: [value per epoch]}`.
+        metrics: Names to plot, without the "val_" prefix (e.g.
+            `["loss", "accuracy"]`); by default every logged name. The
+            "val_" version of each is drawn in the same panel when logged.
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure` with one panel per metric.
+
+    Raises:
+        TypeError: `history` or `metrics` has the wrong type.
+        ValueError: the history is empty or `metrics` names unlogged values.
+    """
+    if isinstance(history, keras.callbacks.History):
+        history = history.history
+    if not isinstance(history, dict):
+        raise ArgumentTypeError(
+            "`history` must be a keras.callbacks.History or its .history dict. "
+            f"Received: history={describe_value(history)}"
+        )
+    logged = [name for name in history if not name.startswith("val_")]
+    if not logged:
+        raise ConfigurationError(f"`history` holds no training values. Received: history={describe_value(history)}")
+    if metrics is None:
+        metrics = logged
+    elif not isinstance(metrics, (list, tuple)) or not all(isinstance(name, str) for name in metrics):
+        raise ArgumentTypeError(f"`metrics` must be a list of names. Received: metrics={describe_value(metrics)}")
+    unknown = [name for name in metrics if name not in logged]
+    if unknown or not metrics:
+        raise ConfigurationError(
+            f"`metrics` must name logged values {logged}; unknown: {unknown}. Received: metrics={list(metrics)!r}"
+        )
+    _check_path(path)
+    figure, axes = _figure(len(metrics))
+    for ax, name in zip(axes, metrics):
+        for key, label in ((name, "training"), (f"val_{name}", "validation")):
+            if key in history:
+                values = _numeric_series(f"history[{key!r}]", history[key])
+                ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
+        ax.set_title(name)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(name)
+        ax.legend()
+        ax.grid(alpha=0.3)
+    return _finish(figure, path)
+
+
+def _classification_report(report, function):
+    """Returns the one classification output of an `EvaluationReport`, or the report itself."""
+    if isinstance(report, EvaluationReport):
+        classifiers = [name for name, output in report.outputs.items() if output.kind == "classification"]
+        if len(classifiers) != 1:
+            raise ConfigurationError(
+                f"`{function}` needs one classification output; this report has {classifiers}. "
+                f"Pass one of them, e.g. report[{classifiers[0] if classifiers else 'name'!r}]. "
+                f"Received: report with outputs {list(report.outputs)}"
+            )
+        return report[classifiers[0]]
+    return report
+
+
+def confusion_matrix(report_or_matrix, class_names=None, normalize=None, path=None):
+    """Plots a confusion matrix as a heat map with class names and counts.
+
+    Args:
+        report_or_matrix: A multiclass or binary `ClassificationReport`, an
+            `EvaluationReport` with one classification output, or a square
+            array of counts (rows: true class, columns: predicted class).
+        class_names: Names of the classes; by default the report's, or
+            "0", "1", ... for an array.
+        normalize: None (counts), "true" (each row sums to 1: recall per
+            class on the diagonal), "pred" (each column sums to 1) or "all".
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure`.
+
+    Raises:
+        TypeError: `report_or_matrix` has the wrong type.
+        ValueError: a multilabel report, a matrix that is not square and
+            non-negative, wrong `class_names` or an unknown `normalize`.
+    """
+    report = _classification_report(report_or_matrix, "confusion_matrix")
+    if isinstance(report, ClassificationReport):
+        if report.task == "multilabel":
+            raise ConfigurationError(
+                "A multilabel report holds one 2x2 matrix per label; plot one of them, e.g. "
+                "confusion_matrix(report.confusion_matrix[0], class_names=['no', 'yes']). "
+                f"Received: report_or_matrix=<multilabel report {report.name!r}>"
+            )
+        matrix = report.confusion_matrix
+        class_names = report.class_names if class_names is None else class_names
+    elif _is_numeric(report_or_matrix):
+        matrix = np.asarray(report_or_matrix)
+    else:
+        raise ArgumentTypeError(
+            "`report_or_matrix` must be a ClassificationReport, an EvaluationReport or an array "
+            f"of counts. Received: report_or_matrix={describe_value(report_or_matrix)}"
+        )
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] < 2 or np.any(matrix < 0):
+        raise ConfigurationError(
+            "`report_or_matrix` must be a square matrix of non-negative counts with at least 2 classes. "
+            f"Received: report_or_matrix of shape {matrix.shape}"
+        )
+    class_names = check_class_names(class_names, matrix.shape[0], "confusion matrix")
+    if normalize not in NORMALIZATIONS:
+        raise ConfigurationError(f"`normalize` must be one of {NORMALIZATIONS}. Received: normalize={normalize!r}")
+    _check_path(path)
+
+    values = matrix.astype("float64")
+    if normalize is not None:
+        axis = {"true": 1, "pred": 0, "all": None}[normalize]
+        totals = values.sum(axis=axis, keepdims=axis is not None)
+        values = np.divide(values, totals, out=np.zeros_like(values), where=totals > 0)
+    size = len(class_names)
+    figure, (ax,) = _figure(1, panel_width=max(5.0, 0.5 * size + 2), panel_height=max(4.0, 0.5 * size + 1.5))
+    image = ax.imshow(values, cmap="Blues", vmin=0, vmax=1 if normalize else None)
+    figure.colorbar(image, ax=ax, label="share" if normalize else "count")
+    ax.set_xticks(range(size), labels=class_names, rotation=45, ha="right")
+    ax.set_yticks(range(size), labels=class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title("confusion matrix" + (f" (normalized over {normalize})" if normalize else ""))
+    if size <= MAX_ANNOTATED_CLASSES:
+        middle = values.max() / 2
+        for (row, column), value in np.ndenumerate(values):
+            text = f"{value:.2f}" if normalize else f"{int(value)}"
+            ax.text(column, row, text, ha="center", va="center",
+                    color="white" if value > middle else "black", fontsize=8)
+    return _finish(figure, path)
+
+
+def _infer_task(labels, probabilities):
+    if probabilities.ndim == 1 or (probabilities.ndim == 2 and probabilities.shape[1] == 1):
+        return "binary"
+    if labels.ndim == 2 and labels.shape[1] > 1:
+        return "multilabel"
+    return "multiclass"
+
+
+def roc_curves(report_or_labels, probabilities=None, class_names=None, path=None):
+    """Plots ROC curves: one for a binary output, one per class (one-vs-rest) or label otherwise.
+
+    Example:
+        >>> roc_curves(report["label"])                     # from an evaluation report
+        >>> roc_curves(labels, probabilities, ["cat", "dog", "bird"])
+
+    Args:
+        report_or_labels: A `ClassificationReport` (or an `EvaluationReport`
+            with one classification output), whose labels and probabilities
+            are used; or the true labels, as accepted by
+            `mmzoo.evaluation.classification_metrics`.
+        probabilities: With labels, the predicted probabilities:
+            `(samples,)` or `(samples, 1)` for a binary output,
+            `(samples, classes)` for a multiclass one (labels are class ids)
+            or a multilabel one (labels are 0/1 indicators of the same
+            shape).
+        class_names: Names of the classes; by default the report's, or
+            "0", "1", ...
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure`. A class whose ROC curve is undefined
+        (absent from the labels, or always present) is listed in the legend
+        as undefined.
+
+    Raises:
+        TypeError: the arguments have the wrong types.
+        ValueError: labels and probabilities do not fit each other.
+    """
+    report = _classification_report(report_or_labels, "roc_curves")
+    if isinstance(report, ClassificationReport):
+        if probabilities is not None:
+            raise ConfigurationError(
+                "Give either a report or labels with probabilities, not both. "
+                f"Received: probabilities={describe_value(probabilities)}"
+            )
+        names = report.class_names if class_names is None else check_class_names(
+            class_names, len(report.class_names), report.task)
+    else:
+        if probabilities is None:
+            raise ConfigurationError(
+                "`probabilities` is needed with labels (or pass an evaluation report). Received: probabilities=None"
+            )
+        labels, scores = np.asarray(report_or_labels), np.asarray(probabilities)
+        report = classification_metrics(labels, scores, task=_infer_task(labels, scores), class_names=class_names)
+        names = report.class_names
+    _check_path(path)
+
+    if report.task == "binary":
+        curves = {names[1]: (report.labels, report.probabilities, report.roc_auc)}
+    else:
+        indicators = (report.labels if report.task == "multilabel"
+                      else (report.labels[:, None] == np.arange(len(names))).astype("int64"))
+        curves = {name: (indicators[:, index], report.probabilities[:, index], report.roc_auc_per_class[index])
+                  for index, name in enumerate(names)}
+    figure, (ax,) = _figure(1, panel_width=6.0, panel_height=5.0)
+    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance")
+    for name, (truth, scores, auc) in curves.items():
+        if np.isnan(auc):
+            ax.plot([], [], label=f"{name} (undefined)")
+            continue
+        false_positive_rate, true_positive_rate, _ = sk_metrics.roc_curve(truth, scores)
+        ax.plot(false_positive_rate, true_positive_rate, label=f"{name} (AUC {auc:.3f})")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title(f"ROC curves: {report.name} ({report.task})")
+    ax.legend(loc="lower right", fontsize="small")
+    return _finish(figure, path)
+
+
+def _all_layers(model):
+    for layer in model.layers:
+        yield layer
+        if isinstance(layer, keras.Model):
+            yield from _all_layers(layer)
+
+
+def fusion_weights(model_or_layer, path=None):
+    """Plots the learned weight of each modality in every weighted or late fusion layer.
+
+    Args:
+        model_or_layer: A model holding `WeightedFusion`, `NonlinearFusion`
+            or `LateFusion` layers, or one such layer (built).
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure` with one bar chart per fusion layer.
+
+    Raises:
+        TypeError: `model_or_layer` is neither a model nor a fusion layer.
+        ValueError: no weighted or late fusion layer is found, or it is not
+            built yet.
+    """
+    weighted = (WeightedFusion, LateFusion)
+    if isinstance(model_or_layer, weighted):
+        layers = [model_or_layer]
+    elif isinstance(model_or_layer, keras.Model):
+        layers = [layer for layer in _all_layers(model_or_layer) if isinstance(layer, weighted)]
+    else:
+        raise ArgumentTypeError(
+            "`model_or_layer` must be a keras.Model or a weighted or late fusion layer. "
+            f"Received: model_or_layer={describe_value(model_or_layer)}"
+        )
+    if not layers:
+        raise ConfigurationError(
+            "The model has no weighted, nonlinear or late fusion layer, whose modality weights "
+            f"this plot shows. Received: model_or_layer={model_or_layer.name!r}"
+        )
+    unbuilt = [layer.name for layer in layers if not layer.built]
+    if unbuilt:
+        raise ConfigurationError(
+            f"Fusion layers {unbuilt} have no weights until they are built (called on inputs). "
+            f"Received: model_or_layer={model_or_layer.name!r}"
+        )
+    _check_path(path)
+    figure, axes = _figure(len(layers), panel_width=4.5, panel_height=3.5)
+    for ax, layer in zip(axes, layers):
+        weights = layer.modality_weights()
+        bars = ax.bar(list(weights), list(weights.values()), color="tab:blue")
+        ax.bar_label(bars, fmt="%.3f")
+        ax.axhline(0, color="black", linewidth=0.8)
+        ax.set_title(f"{layer.name} ({type(layer).__name__})")
+        ax.set_xlabel("modality")
+        ax.set_ylabel("weight")
+    return _finish(figure, path)
+
+
+def _token_labels(token_names, num_tokens):
+    """Labels tokens "modality" or "modality 1", "modality 2", ...; positions if names are incomplete."""
+    if len(token_names) != num_tokens:
+        return [str(index) for index in range(num_tokens)]
+    counts = {name: token_names.count(name) for name in token_names}
+    seen = dict.fromkeys(counts, 0)
+    labels = []
+    for name in token_names:
+        seen[name] += 1
+        labels.append(name if counts[name] == 1 else f"{name} {seen[name]}")
+    return labels
+
+
+def attention_map(model, inputs, sample=0, head=None, path=None):
+    """Plots the attention between modality tokens of the model's `AttentionFusion` for one sample.
+
+    Args:
+        model: A model with one `AttentionFusion` layer (e.g.
+            `mmzoo.build_model(..., fusion="attention")`).
+        inputs: A dict of model inputs (a batch), keyed by modality.
+        sample: Index of the sample in the batch.
+        head: Index of the attention head, or None for the mean over heads.
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure`: rows are the attending tokens
+        (queries), columns the attended ones (keys), labelled by modality.
+
+    Raises:
+        TypeError: `inputs` is not a dict.
+        ValueError: the model has no or several `AttentionFusion` layers,
+            or `sample` or `head` is out of range.
+    """
+    if not isinstance(inputs, dict):
+        raise ArgumentTypeError(
+            f"`inputs` must be a dict of model inputs keyed by modality. Received: inputs={describe_value(inputs)}"
+        )
+    _check_int("sample", sample)
+    _check_int("head", head, allow_none=True)
+    _check_path(path)
+    scores, token_names = attention_scores(model, inputs)
+    batch, num_heads, num_tokens, _ = scores.shape
+    if sample >= batch:
+        raise ConfigurationError(f"`sample` must be below the batch size {batch}. Received: sample={sample}")
+    if head is not None and head >= num_heads:
+        raise ConfigurationError(f"`head` must be below the number of heads {num_heads}. Received: head={head}")
+    values = scores[sample].mean(axis=0) if head is None else scores[sample, head]
+    labels = _token_labels(token_names, num_tokens)
+    size = max(4.5, 0.35 * num_tokens + 2)
+    figure, (ax,) = _figure(1, panel_width=size + 1, panel_height=size)
+    image = ax.imshow(values, cmap="viridis", vmin=0)
+    figure.colorbar(image, ax=ax, label="attention")
+    ax.set_xticks(range(num_tokens), labels=labels, rotation=45, ha="right")
+    ax.set_yticks(range(num_tokens), labels=labels)
+    if len(token_names) == num_tokens:
+        for boundary in np.flatnonzero(np.array(token_names[1:]) != np.array(token_names[:-1])):
+            ax.axhline(boundary + 0.5, color="white", linewidth=1)
+            ax.axvline(boundary + 0.5, color="white", linewidth=1)
+    ax.set_xlabel("attended token (key)")
+    ax.set_ylabel("attending token (query)")
+    ax.set_title(f"attention, sample {sample}, " + ("mean over heads" if head is None else f"head {head}"))
+    return _finish(figure, path)
+
+
+def robustness_curves(curves, title=None, path=None):
+    """Plots accuracy against noise level, one line per model, modality or noise.
+
+    Args:
+        curves: Dict `{label: (levels, accuracies)}` of equal-length
+            sequences of numbers, e.g. `{"image, gaussian": ([0, 0.5, 1], [0.9, 0.7, 0.4])}`.
+        title: Title of the figure, or None for "robustness".
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure`.
+
+    Raises:
+        TypeError: `curves` is not a dict or `title` not a string.
+        ValueError: a curve is not a pair of equal-length sequences of numbers.
+    """
+    if not isinstance(curves, dict):
+        raise ArgumentTypeError(
+            f"`curves` must be a dict {{label: (levels, accuracies)}}. Received: curves={describe_value(curves)}"
+        )
+    if not curves:
+        raise ConfigurationError("`curves` must hold at least one curve. Received: curves={}")
+    if title is not None and not isinstance(title, str):
+        raise ArgumentTypeError(f"`title` must be a string or None. Received: title={describe_value(title)}")
+    series = {}
+    for label, curve in curves.items():
+        if not isinstance(curve, (tuple, list)) or len(curve) != 2:
+            raise ConfigurationError(
+                f"Each curve must be a pair (levels, accuracies). Received: curves[{label!r}]={describe_value(curve)}"
+            )
+        levels = _numeric_series(f"curves[{label!r}] levels", curve[0])
+        accuracies = _numeric_series(f"curves[{label!r}] accuracies", curve[1])
+        if levels.shape != accuracies.shape:
+            raise ConfigurationError(
+                f"The levels and accuracies of a curve must have the same length. Received: "
+                f"curves[{label!r}] with {levels.size} levels and {accuracies.size} accuracies"
+            )
+        series[str(label)] = (levels, accuracies)
+    _check_path(path)
+    figure, (ax,) = _figure(1, panel_width=6.0, panel_height=4.5)
+    for label, (levels, accuracies) in series.items():
+        ax.plot(levels, accuracies, marker="o", label=label)
+    if all(np.all((accuracies >= 0) & (accuracies <= 1)) for _, accuracies in series.values()):
+        ax.set_ylim(0, 1.02)
+    ax.set_xlabel("noise level")
+    ax.set_ylabel("accuracy")
+    ax.set_title(title or "robustness")
+    ax.legend(fontsize="small")
+    ax.grid(alpha=0.3)
+    return _finish(figure, path)
