@@ -28,6 +28,7 @@ from mmzoo.training.checkpoints import atomic_write
 
 NORMALIZATIONS = (None, "true", "pred", "all")
 MAX_ANNOTATED_CLASSES = 20
+MAX_LABELLED_TOKENS = 24
 
 
 def _check_path(path):
@@ -365,17 +366,28 @@ def fusion_weights(model_or_layer, path=None):
     return _finish(figure, path)
 
 
-def _token_labels(token_names, num_tokens):
-    """Labels tokens "modality" or "modality 1", "modality 2", ...; positions if names are incomplete."""
-    if len(token_names) != num_tokens:
-        return [str(index) for index in range(num_tokens)]
-    counts = {name: token_names.count(name) for name in token_names}
-    seen = dict.fromkeys(counts, 0)
-    labels = []
-    for name in token_names:
-        seen[name] += 1
-        labels.append(name if counts[name] == 1 else f"{name} {seen[name]}")
-    return labels
+def _modality_blocks(token_names):
+    """Returns `[(first, last, modality)]` for each run of tokens of one modality."""
+    blocks = []
+    for index, name in enumerate(token_names):
+        if blocks and blocks[-1][2] == name:
+            blocks[-1] = (blocks[-1][0], index, name)
+        else:
+            blocks.append((index, index, name))
+    return blocks
+
+
+def _token_ticks(blocks, num_tokens):
+    """Returns `(positions, labels)`: every token when few, else one tick per modality."""
+    if not blocks:
+        return list(range(num_tokens)), [str(index) for index in range(num_tokens)]
+    if num_tokens > MAX_LABELLED_TOKENS:
+        return [(first + last) / 2 for first, last, _ in blocks], [name for _, _, name in blocks]
+    positions, labels = [], []
+    for first, last, name in blocks:
+        positions += range(first, last + 1)
+        labels += [name] if first == last else [f"{name} {index}" for index in range(1, last - first + 2)]
+    return positions, labels
 
 
 def attention_map(model, inputs, sample=0, head=None, path=None):
@@ -391,7 +403,8 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
 
     Returns:
         A `matplotlib.figure.Figure`: rows are the attending tokens
-        (queries), columns the attended ones (keys), labelled by modality.
+        (queries), columns the attended ones (keys), labelled by modality
+        (each token when there are at most 24, else each modality's block).
 
     Raises:
         TypeError: `inputs` is not a dict.
@@ -412,17 +425,18 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
     if head is not None and head >= num_heads:
         raise ConfigurationError(f"`head` must be below the number of heads {num_heads}. Received: head={head}")
     values = scores[sample].mean(axis=0) if head is None else scores[sample, head]
-    labels = _token_labels(token_names, num_tokens)
-    size = max(4.5, 0.35 * num_tokens + 2)
+    # Token names are incomplete when a modality's number of steps is unknown: label positions then.
+    blocks = _modality_blocks(token_names) if len(token_names) == num_tokens else []
+    positions, labels = _token_ticks(blocks, num_tokens)
+    size = min(10.0, max(4.5, 0.35 * len(positions) + 2))
     figure, (ax,) = _figure(1, panel_width=size + 1, panel_height=size)
-    image = ax.imshow(values, cmap="viridis", vmin=0)
+    image = ax.imshow(values, cmap="viridis")
     figure.colorbar(image, ax=ax, label="attention")
-    ax.set_xticks(range(num_tokens), labels=labels, rotation=45, ha="right")
-    ax.set_yticks(range(num_tokens), labels=labels)
-    if len(token_names) == num_tokens:
-        for boundary in np.flatnonzero(np.array(token_names[1:]) != np.array(token_names[:-1])):
-            ax.axhline(boundary + 0.5, color="white", linewidth=1)
-            ax.axvline(boundary + 0.5, color="white", linewidth=1)
+    ax.set_xticks(positions, labels=labels, rotation=45, ha="right")
+    ax.set_yticks(positions, labels=labels)
+    for _, last, _ in blocks[:-1]:
+        ax.axhline(last + 0.5, color="white", linewidth=1)
+        ax.axvline(last + 0.5, color="white", linewidth=1)
     ax.set_xlabel("attended token (key)")
     ax.set_ylabel("attending token (query)")
     ax.set_title(f"attention, sample {sample}, " + ("mean over heads" if head is None else f"head {head}"))
