@@ -63,6 +63,7 @@ def test_two_replicas_match_one_device_with_the_same_global_batch(tmp_path):
     single, mirrored = results["single"]["history"], results["mirrored"]["history"]
     assert single["loss"][-1] < single["loss"][0]
     np.testing.assert_allclose(mirrored["loss"], single["loss"], rtol=1e-4)
+    np.testing.assert_allclose(mirrored["val_loss"], single["val_loss"], rtol=1e-4)
     np.testing.assert_allclose(mirrored["accuracy"], single["accuracy"], atol=1e-6)
 
 
@@ -87,6 +88,7 @@ def test_two_workers_train_to_identical_weights(tmp_path):
     assert chief["epochs"] == [0, 1, 2, 3]
     losses = chief["history"]["loss"]
     assert losses[-1] < 0.8 * losses[0], losses
+    assert sorted(chief["history"]) == ["accuracy", "loss", "val_accuracy", "val_loss"]
     assert chief["history"] == other["history"]
     assert len(chief["weights"]) == len(other["weights"]) > 0
     for mine, theirs in zip(chief["weights"], other["weights"]):
@@ -95,5 +97,6 @@ def test_two_workers_train_to_identical_weights(tmp_path):
 
     assert sorted(os.listdir(checkpoints)) == ["best.json", "best.keras"]
     best = keras.saving.load_model(checkpoints / "best.keras", safe_mode=True)
-    assert json.loads((checkpoints / "best.json").read_text())["best"] == pytest.approx(min(losses))
+    val_losses = chief["history"]["val_loss"]
+    assert json.loads((checkpoints / "best.json").read_text())["best"] == pytest.approx(min(val_losses))
     assert best.output.shape == (None, 4)
