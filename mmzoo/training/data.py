@@ -20,14 +20,6 @@ def model_inputs(model):
     return {tensor.name: tensor for tensor in model.inputs}
 
 
-def _type_error(argument, data):
-    return ArgumentTypeError(
-        f"`{argument}` must be a tf.data.Dataset of (inputs, labels) or a tuple "
-        "(inputs, labels) of numpy arrays, with inputs a dict keyed by modality. "
-        f"Received: {argument} of type {type(data).__name__}"
-    )
-
-
 def _split(data, argument):
     """Returns `(inputs, labels)` as specs (dataset) or numpy arrays (tuple)."""
     if isinstance(data, tf.data.Dataset):
@@ -39,7 +31,11 @@ def _split(data, argument):
             )
         return spec
     if not isinstance(data, (tuple, list)) or len(data) != 2:
-        raise _type_error(argument, data)
+        raise ArgumentTypeError(
+            f"`{argument}` must be a tf.data.Dataset of (inputs, labels) or a tuple "
+            "(inputs, labels) of numpy arrays, with inputs a dict keyed by modality. "
+            f"Received: {argument} of type {type(data).__name__}"
+        )
     inputs, labels = data
     if not isinstance(inputs, dict):
         raise ArgumentTypeError(
