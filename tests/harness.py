@@ -5,9 +5,11 @@
 compares predictions; `check_layer_config` round-trips a layer's config.
 """
 
+import keras
 import numpy as np
 import tensorflow as tf
-import keras
+
+import mmzoo
 
 
 def all_layers(model):
@@ -22,22 +24,6 @@ def assert_no_lambda(model):
     """Fails if the model (or a nested model) holds a Lambda layer."""
     lambdas = [layer.name for layer in all_layers(model) if isinstance(layer, keras.layers.Lambda)]
     assert not lambdas, f"Lambda layers break safe_mode loading: {lambdas}"
-
-
-def default_loss(model):
-    """Sparse cross-entropy for softmax outputs, binary for sigmoid, MSE otherwise."""
-    from mmzoo.heads import prediction_layers
-
-    losses = {
-        "multiclass": "sparse_categorical_crossentropy",
-        "binary": "binary_crossentropy",
-        "multilabel": "binary_crossentropy",
-        "regression": "mse",
-    }
-    layers = prediction_layers(model)
-    if len(layers) == 1:
-        return losses[next(iter(layers.values())).task]
-    return {name: losses[layer.task] for name, layer in layers.items()}
 
 
 def check_model(model, inputs, labels, tmp_path, steps=2, batch_size=4):
@@ -55,7 +41,7 @@ def check_model(model, inputs, labels, tmp_path, steps=2, batch_size=4):
         The model loaded back from disk.
     """
     assert_no_lambda(model)
-    model.compile(optimizer="adam", loss=default_loss(model))
+    mmzoo.training.compile(model)
     history = model.fit(inputs, labels, batch_size=batch_size, epochs=1, steps_per_epoch=steps, verbose=0)
     assert np.all(np.isfinite(history.history["loss"])), history.history
 

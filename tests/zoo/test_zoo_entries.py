@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from mmzoo import zoo
-from harness import assert_no_lambda, default_loss
+import mmzoo
+from harness import assert_no_lambda
 
 
 def _train(name, overrides, train_samples, epochs, seed=0):
@@ -14,9 +15,7 @@ def _train(name, overrides, train_samples, epochs, seed=0):
     model = zoo.build(name, **overrides)
     inputs, labels = zoo.example_data(name, train_samples, seed=1, **overrides)
     test_inputs, test_labels = zoo.example_data(name, 400, seed=2, **overrides)
-    metrics = {output: ["accuracy"] for output in model.output_names}
-    model.compile(keras.optimizers.Adam(3 * zoo.get_entry(name).learning_rate), default_loss(model),
-                  metrics=metrics if len(metrics) > 1 else ["accuracy"])
+    mmzoo.training.compile(model, learning_rate=3 * zoo.get_entry(name).learning_rate)
     model.fit(inputs, labels, epochs=epochs, batch_size=64, verbose=0)
     return model, model.evaluate(test_inputs, test_labels, verbose=0, return_dict=True), test_inputs
 
