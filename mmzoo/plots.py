@@ -47,8 +47,16 @@ def _finish(figure, path):
     """Lays the figure out, saves it as a PNG if `path` is given, and returns it."""
     figure.tight_layout()
     if path is not None:
-        atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=100))
+        atomic_write(path, lambda temporary: _write_png(figure, temporary))
     return figure
+
+
+def _write_png(figure, temporary):
+    figure.savefig(temporary, format="png", dpi=100)
+    # The temporary file is private (mode 0600); give the image the permissions of a new file.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)
 
 
 def _figure(panels, panel_width=5.0, panel_height=4.0, max_columns=3):
