@@ -45,11 +45,7 @@ def _plain(value):
 
 
 class _Tabular:
-    """Summary and Markdown rendering shared by the reports."""
-
-    def summary(self):
-        """Returns `{metric: value}` of the output-level metrics."""
-        return {metric: getattr(self, metric) for metric in SUMMARY_METRICS[self.kind]}
+    """Markdown rendering of `to_frame()`, shared by the reports."""
 
     def to_markdown(self, digits=4):
         """Returns `to_frame()` as a Markdown table.
@@ -63,8 +59,28 @@ class _Tabular:
         return markdown_table(self.to_frame(), digits)
 
 
+class _OutputReport(_Tabular):
+    """What the reports of one output share; subclasses set `kind` and `raw_fields`."""
+
+    def summary(self):
+        """Returns `{metric: value}` of the output-level metrics."""
+        return {metric: getattr(self, metric) for metric in SUMMARY_METRICS[self.kind]}
+
+    def to_dict(self):
+        """Returns the task and every metric as plain Python values (JSON-friendly).
+
+        The raw labels and predictions are left out.
+        """
+        fields = [field.name for field in dataclasses.fields(self) if field.name not in self.raw_fields]
+        return {"task": self.task, **{name: _plain(getattr(self, name)) for name in fields}}
+
+    def _heading(self):
+        summary = "  ".join(f"{metric} {value:.4f}" for metric, value in self.summary().items())
+        return [f"Output {self.name!r} ({self.task}, {self.num_samples} samples)", f"  {summary}"]
+
+
 @dataclasses.dataclass
-class ClassificationReport(_Tabular):
+class ClassificationReport(_OutputReport):
     """Metrics of one classification output ("multiclass", "binary" or "multilabel").
 
     Per-class values are arrays in the order of `class_names` (the labels of
@@ -122,15 +138,7 @@ class ClassificationReport(_Tabular):
     probabilities: np.ndarray = dataclasses.field(default=None, repr=False)
 
     kind = "classification"
-
-    def to_dict(self):
-        """Returns every metric as plain Python values (JSON-friendly).
-
-        The raw `labels` and `probabilities` are left out.
-        """
-        fields = [field.name for field in dataclasses.fields(self)
-                  if field.name not in ("labels", "probabilities")]
-        return {name: _plain(getattr(self, name)) for name in fields}
+    raw_fields = ("labels", "probabilities")
 
     def to_frame(self):
         """Returns the per-class metrics as a DataFrame indexed by class name."""
@@ -141,8 +149,7 @@ class ClassificationReport(_Tabular):
         )
 
     def __str__(self):
-        summary = "  ".join(f"{metric} {value:.4f}" for metric, value in self.summary().items())
-        lines = [f"Output {self.name!r} ({self.task}, {self.num_samples} samples)", f"  {summary}"]
+        lines = self._heading()
         lines += ["  " + line for line in self.to_frame().to_string(float_format="{:.4f}".format).splitlines()]
         if self.task == "multilabel":
             lines.append("  confusion matrices per label, [[tn, fp], [fn, tp]]:")
@@ -157,7 +164,7 @@ class ClassificationReport(_Tabular):
 
 
 @dataclasses.dataclass
-class RegressionReport(_Tabular):
+class RegressionReport(_OutputReport):
     """Metrics of one regression output, averaged over its units.
 
     Attributes:
@@ -185,23 +192,14 @@ class RegressionReport(_Tabular):
 
     task = "regression"
     kind = "regression"
-
-    def to_dict(self):
-        """Returns every metric as plain Python values (JSON-friendly).
-
-        The raw `labels` and `predictions` are left out.
-        """
-        fields = [field.name for field in dataclasses.fields(self)
-                  if field.name not in ("labels", "predictions")]
-        return {"task": self.task, **{name: _plain(getattr(self, name)) for name in fields}}
+    raw_fields = ("labels", "predictions")
 
     def to_frame(self):
         """Returns the metrics as a one-row DataFrame indexed by output name."""
         return pd.DataFrame(self.summary(), index=pd.Index([self.name], name="output"))
 
     def __str__(self):
-        summary = "  ".join(f"{metric} {value:.4f}" for metric, value in self.summary().items())
-        lines = [f"Output {self.name!r} (regression, {self.num_samples} samples)", f"  {summary}"]
+        lines = self._heading()
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
 
