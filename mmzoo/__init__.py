@@ -14,10 +14,11 @@ Compose a model from one branch per modality, a fusion and a head:
 Subpackages: `branches`, `fusion`, `heads` (compose), `zoo` (the tutorial
 models by name), `datasets` and `preprocessing` (data), `training` (compile
 and fit on one or many devices), `evaluation` (metrics per output) and
-`plots` (figures of training and evaluation).
+`plots` (figures of training and evaluation), `export` (`.keras`,
+SavedModel and TFLite, with a size/accuracy report).
 """
 
-from mmzoo import branches, datasets, evaluation, fusion, heads, plots, preprocessing, training, zoo
+from mmzoo import branches, datasets, evaluation, export, fusion, heads, plots, preprocessing, training, zoo
 from mmzoo.assemble import build_model
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, MmzooError
 
@@ -25,6 +26,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "build_model", "branches", "fusion", "heads", "zoo", "training", "datasets", "preprocessing",
-    "evaluation", "plots",
+    "evaluation", "plots", "export",
     "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__",
 ]
