@@ -62,9 +62,11 @@ def test_int8_file_takes_and_returns_int8(image_audio, tmp_path):
     path = export.export_tflite(model, tmp_path / "model.tflite", quantization="int8",
                                 representative_data=inputs)
     predictor = export.TFLitePredictor(path)
-    details = {**predictor._inputs, **predictor._outputs}
-    assert {str(np.dtype(item["dtype"])) for item in details.values()} == {"int8"}
+    details = {**predictor.input_details, **predictor.output_details}
+    assert sorted(details) == ["audio", "image", "label"]
+    assert {str(item["dtype"]) for item in details.values()} == {"int8"}
     assert all(item["quantization"][0] > 0 for item in details.values())
+    assert predictor.input_details["image"]["shape"] == (-1, 16, 16, 1)
 
 
 def test_quantized_files_are_smaller_on_a_model_with_large_weights(tmp_path):

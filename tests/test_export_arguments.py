@@ -32,8 +32,8 @@ def test_unknown_quantization(model, tmp_path):
 
 
 def test_int8_needs_representative_data(model, tmp_path):
-    with pytest.raises(mmzoo.ConfigurationError, match=r"required by quantization='int8'.*"
-                                                        r"Received: quantization='int8', representative_data=NoneType$"):
+    expected = r"required by quantization='int8'.*Received: quantization='int8', representative_data=NoneType$"
+    with pytest.raises(mmzoo.ConfigurationError, match=expected):
         export.export_model(model, tmp_path / "model.tflite", "tflite_int8")
 
 
@@ -92,7 +92,8 @@ def test_vectorizers_must_name_inputs(model, tmp_path):
 
 def test_predictor_checks_its_inputs(model, inputs, tmp_path):
     predictor = export.TFLitePredictor(export.export_tflite(model, tmp_path / "model.tflite"))
-    with pytest.raises(mmzoo.ConfigurationError, match=r"missing: \['audio'\].*Received: inputs with keys \['sound'\]$"):
+    expected = r"missing: \['audio'\].*Received: inputs with keys \['sound'\]$"
+    with pytest.raises(mmzoo.ConfigurationError, match=expected):
         predictor.predict({"sound": inputs["audio"]})
     with pytest.raises(mmzoo.ConfigurationError, match=r"unexpected: \['image'\]"):
         predictor.predict({**inputs, "image": inputs["audio"]})

@@ -65,6 +65,20 @@ class TFLitePredictor:
         """The names of the outputs, sorted."""
         return sorted(self._outputs)
 
+    @property
+    def input_details(self):
+        """Dict `{input name: {"dtype", "shape", "quantization"}}`.
+
+        The quantization is `(scale, zero point)`, `(0.0, 0)` for a
+        tensor that is not quantized; the shape has -1 for the batch.
+        """
+        return _public(self._inputs)
+
+    @property
+    def output_details(self):
+        """Dict `{output name: {"dtype", "shape", "quantization"}}`, as `input_details`."""
+        return _public(self._outputs)
+
     def predict(self, inputs, batch_size=32):
         """Runs the model on a dict of arrays.
 
@@ -98,6 +112,14 @@ class TFLitePredictor:
             for name in self.output_names
         }
         return next(iter(outputs.values())) if len(outputs) == 1 else outputs
+
+
+def _public(details):
+    return {
+        name: {"dtype": np.dtype(item["dtype"]), "shape": tuple(item["shape_signature"]),
+               "quantization": tuple(item["quantization"])}
+        for name, item in sorted(details.items())
+    }
 
 
 def _to_input(array, details):
