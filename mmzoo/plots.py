@@ -43,20 +43,31 @@ def _check_path(path):
         )
 
 
+def save_figure(figure, path):
+    """Saves a figure as a PNG, through a temporary file: never half-written.
+
+    Args:
+        figure: A matplotlib `Figure`.
+        path: The PNG file to write; its folder must exist.
+
+    Returns:
+        `path`.
+
+    Raises:
+        TypeError: `path` is not a path.
+        ValueError: the folder of `path` does not exist.
+    """
+    _check_path(path)
+    atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=100))
+    return path
+
+
 def _finish(figure, path):
     """Lays the figure out, saves it as a PNG if `path` is given, and returns it."""
     figure.tight_layout()
     if path is not None:
-        atomic_write(path, lambda temporary: _write_png(figure, temporary))
+        save_figure(figure, path)
     return figure
-
-
-def _write_png(figure, temporary):
-    figure.savefig(temporary, format="png", dpi=100)
-    # The temporary file is private (mode 0600); give the image the permissions of a new file.
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(temporary, 0o666 & ~umask)
 
 
 def _figure(panels, panel_width=5.0, panel_height=4.0, max_columns=3):

@@ -27,9 +27,7 @@ def assert_png(path, min_bytes=5000):
     assert height > 200 and width > 200
     leftovers = [name for name in os.listdir(os.path.dirname(path)) if name.startswith(".partial-")]
     assert not leftovers
-    umask = os.umask(0)
-    os.umask(umask)
-    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask  # an ordinary file, not a private temporary one
+    assert os.stat(path).st_mode & 0o777 == 0o644  # an ordinary file, not a private temporary one
 
 
 def legend_texts(ax):

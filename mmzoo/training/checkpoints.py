@@ -20,6 +20,8 @@ import tempfile
 
 import keras
 
+from mmzoo.errors import ConfigurationError
+
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
@@ -27,6 +29,8 @@ STATE_FILE = "state.json"
 
 def atomic_write(path, write):
     """Writes a file through a temporary file renamed over `path`.
+
+    The file gets mode 0644 (the temporary file is created private).
 
     Args:
         path: The final file path. Its extensions (".keras",
@@ -44,6 +48,7 @@ def atomic_write(path, write):
     os.close(handle)
     try:
         write(temporary)
+        os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
@@ -193,9 +198,9 @@ class BestModelCheckpoint(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
         if value is None:
-            raise KeyError(
-                f"BestModelCheckpoint monitors {self.monitor!r}, which training does not log. "
-                f"Logged: {sorted(logs or {})}"
+            raise ConfigurationError(
+                f"`monitor` must be a quantity training logs, one of {sorted(logs or {})}. "
+                f"Received: monitor={self.monitor!r}"
             )
         value = float(value)
         if not self._improves(value):

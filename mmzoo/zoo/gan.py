@@ -1,14 +1,15 @@
 """A conditional GAN: G(z, condition) and D(x, condition) trained alternately."""
 
 import math
-import os
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
+from matplotlib import pyplot
 
 from mmzoo.branches._validation import check_input_shape, check_positive_int
+from mmzoo.plots import save_figure
 from mmzoo.zoo.example_data import example_inputs
 from mmzoo.zoo.registry import ZooEntry, register
 
@@ -192,11 +193,6 @@ def sample_grid(gan, path, classes=None, samples_per_class=8, seed=0):
     Returns:
         The `matplotlib.figure.Figure`.
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-
     condition_dim = gan.generator.input["condition"].shape[-1]
     classes = list(range(condition_dim)) if classes is None else list(classes)
     conditions = np.repeat(np.eye(condition_dim, dtype="float32")[classes], samples_per_class, axis=0)
@@ -209,9 +205,8 @@ def sample_grid(gan, path, classes=None, samples_per_class=8, seed=0):
     for row, label in enumerate(classes):
         axes[row, 0].set_title(f"class {label}", fontsize=7, loc="left")
     figure.tight_layout()
-    temporary = f"{path}.partial.png"
-    figure.savefig(temporary, dpi=80)
-    os.replace(temporary, path)
+    save_figure(figure, path)
+    pyplot.close(figure)
     return figure
 
 

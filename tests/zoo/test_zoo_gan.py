@@ -58,4 +58,5 @@ def test_sample_grid_is_saved_as_png(trained, tmp_path):
     figure = sample_grid(gan, path, samples_per_class=4)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(figure.axes) == 16
-    assert not list(tmp_path.glob("*.partial.png"))
+    assert not list(tmp_path.glob(".partial-*"))
+    assert path.stat().st_mode & 0o777 == 0o644
