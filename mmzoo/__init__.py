@@ -15,17 +15,21 @@ Subpackages: `branches`, `fusion`, `heads` (compose), `zoo` (the tutorial
 models by name), `datasets` and `preprocessing` (data), `training` (compile
 and fit on one or many devices), `evaluation` (metrics per output) and
 `plots` (figures of training and evaluation), `export` (`.keras`,
-SavedModel and TFLite, with a size/accuracy report).
+SavedModel and TFLite, with a size/accuracy report), `robustness` (noisy
+and missing modalities, ablation, `ModalityDropout`).
 """
 
-from mmzoo import branches, datasets, evaluation, export, fusion, heads, plots, preprocessing, training, zoo
+from mmzoo import (
+    branches, datasets, evaluation, export, fusion, heads, plots, preprocessing, robustness, training, zoo,
+)
 from mmzoo.assemble import build_model
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, MmzooError
+from mmzoo.robustness import ModalityDropout
 
 __version__ = "0.1.0"
 
 __all__ = [
     "build_model", "branches", "fusion", "heads", "zoo", "training", "datasets", "preprocessing",
-    "evaluation", "plots", "export",
+    "evaluation", "plots", "export", "robustness", "ModalityDropout",
     "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__",
 ]

@@ -5,6 +5,7 @@ import keras
 from mmzoo import fusion as fusion_catalogue
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import Head, MultitaskHead
+from mmzoo.robustness.dropout import MISSING_LAYER_NAME, MissingModalities, ModalityDropout
 
 
 def _check_branches(branches):
@@ -48,12 +49,13 @@ def _check_branches(branches):
             )
 
 
-def _check_unique_names(branches, fusion_layer, head):
+def _check_unique_names(branches, fusion_layer, head, dropout_layer):
     names = (
         list(branches)
         + [branch.name for branch in branches.values()]
         + [fusion_layer.name]
         + head.output_names
+        + ([dropout_layer.name, MISSING_LAYER_NAME] if dropout_layer is not None else [])
     )
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -72,7 +74,18 @@ def _check_head(head):
         )
 
 
-def build_model(branches, fusion="concat", head=None, name="mmzoo_model"):
+def _dropout_layer(modality_dropout):
+    if modality_dropout is None or isinstance(modality_dropout, ModalityDropout):
+        return modality_dropout
+    if isinstance(modality_dropout, bool) or not isinstance(modality_dropout, (int, float)):
+        raise ArgumentTypeError(
+            "`modality_dropout` must be None, a rate in [0, 1) or a "
+            f"mmzoo.ModalityDropout layer. Received: modality_dropout={modality_dropout!r}"
+        )
+    return ModalityDropout(rate=modality_dropout, name="modality_dropout")
+
+
+def build_model(branches, fusion="concat", head=None, name="mmzoo_model", modality_dropout=None):
     """Builds a multimodal functional model: one branch per modality, a fusion, a head.
 
     The model's inputs are a dict named by modality, so data is passed as
@@ -99,22 +112,30 @@ def build_model(branches, fusion="concat", head=None, name="mmzoo_model"):
             `mmzoo.fusion.Fusion` layer.
         head: A head from `mmzoo.heads`.
         name: Name of the returned model.
+        modality_dropout: None, a rate in [0, 1) or a
+            `mmzoo.ModalityDropout` layer. With one, the model drops whole
+            modalities at random while training (replacing their features
+            by a learned "missing" embedding) and accepts missing
+            modalities at inference, marked in band per sample: all-NaN
+            floats, all-zero token ids or empty strings (see
+            `mmzoo.robustness.remove_modality`). The inputs stay the same.
 
     Returns:
         A `keras.Model` with dict inputs named by modality and outputs named
         by the head (one tensor for a single-output head, a dict otherwise).
 
     Raises:
-        TypeError: `branches`, a branch, `fusion` or `head` has the wrong
-            type.
+        TypeError: `branches`, a branch, `fusion`, `head` or
+            `modality_dropout` has the wrong type.
         ValueError: no branches, a branch with several inputs or outputs, a
-            name used twice, an unknown fusion name, or features the fusion
-            or head cannot take.
+            name used twice, an unknown fusion name, features the fusion
+            or head cannot take, or a modality dropout rate outside [0, 1).
     """
     _check_branches(branches)
     _check_head(head)
     fusion_layer = fusion_catalogue.get(fusion)
-    _check_unique_names(branches, fusion_layer, head)
+    dropout_layer = _dropout_layer(modality_dropout)
+    _check_unique_names(branches, fusion_layer, head, dropout_layer)
     feature_shapes = {modality: tuple(branch.outputs[0].shape) for modality, branch in branches.items()}
     fusion_layer.check_input_shapes(feature_shapes)
     head.check_fusion(fusion_layer)
@@ -127,7 +148,12 @@ def build_model(branches, fusion="concat", head=None, name="mmzoo_model"):
         )
         for modality, branch in branches.items()
     }
-    features = {modality: branch(inputs[modality]) for modality, branch in branches.items()}
+    if dropout_layer is None:
+        features = {modality: branch(inputs[modality]) for modality, branch in branches.items()}
+    else:
+        cleaned, present = MissingModalities(name=MISSING_LAYER_NAME)(inputs)
+        features = {modality: branch(cleaned[modality]) for modality, branch in branches.items()}
+        features = dropout_layer(features, present=present)
     fused = fusion_layer(features)
     outputs = head(fused, from_logits=fusion_layer.produces_logits)
     return keras.Model(inputs, outputs, name=name)

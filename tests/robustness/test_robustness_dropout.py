@@ -1,0 +1,167 @@
+"""`ModalityDropout`: drops only while training, takes missing modalities at inference, saves and reloads."""
+
+import keras
+import numpy as np
+import pytest
+from harness import assert_no_lambda, check_layer_config
+
+import mmzoo
+import mmzoo.training
+from mmzoo import branches, heads
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.robustness import ModalityDropout, remove_modality
+from mmzoo.robustness.dropout import modality_dropout_layer
+
+
+def build(rate=0.5, fusion="concat"):
+    return mmzoo.build_model(
+        {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), units=8),
+         "audio": branches.dense(input_dim=6, units=(8,))},
+        fusion=fusion, head=heads.multiclass(3), modality_dropout=rate,
+    )
+
+
+@pytest.fixture()
+def data():
+    rng = np.random.default_rng(0)
+    inputs = {"image": rng.random((32, 8, 8, 1), dtype=np.float32), "audio": rng.random((32, 6), dtype=np.float32)}
+    return inputs, rng.integers(0, 3, 32)
+
+
+def features(batch=200):
+    rng = np.random.default_rng(1)
+    return {"a": rng.normal(size=(batch, 4)).astype("float32") + 5.0,
+            "b": rng.normal(size=(batch, 3, 2)).astype("float32") + 5.0}
+
+
+def replaced(outputs, inputs):
+    """Per modality, which samples got the missing embedding (features changed)."""
+    return {name: np.any(np.asarray(outputs[name]) != inputs[name], axis=tuple(range(1, inputs[name].ndim)))
+            for name in inputs}
+
+
+def test_config_round_trip_and_registration():
+    layer = ModalityDropout(rate=0.25, seed=3, name="drop")
+    rebuilt = check_layer_config(layer)
+    assert (rebuilt.rate, rebuilt.seed) == (0.25, 3)
+
+
+def test_drops_whole_modalities_at_training_time_only():
+    layer = ModalityDropout(rate=0.4, seed=0)
+    inputs = features()
+    dropped = replaced(layer(inputs, training=True), inputs)
+    for name in inputs:
+        assert 0.2 < dropped[name].mean() < 0.6
+    assert not np.any(dropped["a"] & dropped["b"]), "a sample must keep at least one modality"
+    unchanged = layer(inputs, training=False)
+    for name in inputs:
+        np.testing.assert_array_equal(unchanged[name], inputs[name])
+
+
+def test_mask_at_inference_replaces_missing_modalities_by_their_embedding():
+    layer = ModalityDropout(rate=0.4)
+    inputs = features(4)
+    present = {"a": np.array([1, 0, 1, 0], np.float32), "b": np.array([1, 1, 0, 0], np.float32)}
+    layer(inputs, present=present)  # builds the layer
+    layer.missing_embeddings["a"].assign(np.arange(4, dtype=np.float32))
+    outputs = {name: np.asarray(value) for name, value in layer(inputs, present=present).items()}
+    np.testing.assert_array_equal(outputs["a"][[0, 2]], inputs["a"][[0, 2]])
+    np.testing.assert_array_equal(outputs["a"][[1, 3]], np.tile(np.arange(4.0), (2, 1)))
+    np.testing.assert_array_equal(outputs["b"][[0, 1]], inputs["b"][[0, 1]])
+    np.testing.assert_array_equal(outputs["b"][[2, 3]], np.zeros((2, 3, 2)))
+
+
+def test_bad_arguments():
+    with pytest.raises(ConfigurationError, match="rate=1.0"):
+        ModalityDropout(rate=1.0)
+    with pytest.raises(ArgumentTypeError, match="rate='high'"):
+        ModalityDropout(rate="high")
+    with pytest.raises(ConfigurationError, match="seed=-2"):
+        ModalityDropout(seed=-2)
+    with pytest.raises(ArgumentTypeError, match="modality_dropout='yes'"):
+        build(rate="yes")
+    with pytest.raises(ConfigurationError, match="rate=-0.1"):
+        build(rate=-0.1)
+    layer = ModalityDropout()
+    with pytest.raises(ConfigurationError, match=r"present keys=\['a'\]"):
+        layer(features(2), present={"a": np.ones(2, np.float32)})
+
+
+def test_model_without_a_mask_input_predicts_like_a_plain_call(data):
+    inputs, _ = data
+    model = build()
+    assert sorted(model.input) == ["audio", "image"]
+    assert modality_dropout_layer(model) is not None
+    assert_no_lambda(model)
+    np.testing.assert_allclose(model.predict(inputs, verbose=0), model(inputs, training=False), rtol=1e-5)
+
+
+def test_missing_modality_is_an_input_not_a_crash_and_survives_saving(data, tmp_path):
+    inputs, labels = data
+    model = build(fusion="gated")
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit(inputs, labels, epochs=2, verbose=0)
+    half = np.arange(32) < 16
+    partly = remove_modality(inputs, "audio", model, rows=half)
+    assert np.isnan(partly["audio"][half]).all() and not np.isnan(partly["audio"][~half]).any()
+    full, without_audio = model.predict(inputs, verbose=0), model.predict(partly, verbose=0)
+    assert np.all(np.isfinite(without_audio))
+    np.testing.assert_allclose(without_audio[~half], full[~half], rtol=1e-5)
+    assert not np.allclose(without_audio[half], full[half])
+    # The prediction without audio does not depend on the audio values at all.
+    other = {**inputs, "audio": inputs["audio"][::-1].copy()}
+    np.testing.assert_allclose(model.predict(remove_modality(other, "audio", model, rows=half), verbose=0)[half],
+                               without_audio[half], rtol=1e-5)
+
+    path = tmp_path / "dropout.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    np.testing.assert_array_equal(loaded.predict(partly, verbose=0), without_audio)
+    np.testing.assert_array_equal(loaded.predict(inputs, verbose=0), full)
+    assert modality_dropout_layer(loaded).rate == 0.5
+
+
+def test_dropout_changes_training_not_inference(data):
+    inputs, _ = data
+    model = build(rate=0.9)
+    first = np.asarray(model(inputs, training=True))
+    second = np.asarray(model(inputs, training=True))
+    assert not np.allclose(first, second)
+    np.testing.assert_array_equal(model(inputs, training=False), model(inputs, training=False))
+
+
+def test_token_features_missing_as_all_padding():
+    model = mmzoo.build_model(
+        {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), pooling="tokens"),
+         "text": branches.lstm(vocab_size=20, sequence_length=5, output="tokens")},
+        fusion="attention", head=heads.multiclass(3), modality_dropout=0.3,
+    )
+    rng = np.random.default_rng(0)
+    inputs = {"image": rng.random((4, 8, 8, 1), dtype=np.float32), "text": rng.integers(1, 20, (4, 5))}
+    without_text = remove_modality(inputs, "text", model)
+    np.testing.assert_array_equal(without_text["text"], 0)
+    predictions = model.predict(without_text, verbose=0)
+    assert np.all(np.isfinite(predictions))
+    assert not np.allclose(predictions, model.predict(inputs, verbose=0))
+
+
+def test_training_fit_accepts_the_model_and_missing_rows(data):
+    inputs, labels = data
+    partly = remove_modality(inputs, "image", build(), rows=np.arange(32) % 4 == 0)
+    model, history = mmzoo.training.fit(lambda: build(), (partly, labels), epochs=2, batch_size=8, verbose=0,
+                                        strategy="default")
+    assert np.all(np.isfinite(history.history["loss"]))
+    assert modality_dropout_layer(model) is not None
+
+
+def test_remove_modality_without_dropout_gives_zeros(data):
+    inputs, _ = data
+    plain = mmzoo.build_model({"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,))},
+                              head=heads.multiclass(3))
+    removed = remove_modality(inputs, "image", plain)
+    np.testing.assert_array_equal(removed["image"], 0.0)
+    assert removed["audio"] is inputs["audio"]
+    with pytest.raises(ConfigurationError, match="modality='text'"):
+        remove_modality(inputs, "text")
+    with pytest.raises(ConfigurationError, match=r"rows of shape \(3,\)"):
+        remove_modality(inputs, "image", rows=np.ones(3, bool))
