@@ -1,20 +1,23 @@
 """Time per epoch with frozen-backbone caching vs without, on a frozen VGG16 image branch.
 
 Trains the same model twice with `mmzoo.training.fit` (same seed, same data):
-once recomputing the frozen VGG16 branch every epoch, once with
+once recomputing the frozen image branch every epoch, once with
 `cache_frozen=True`, which runs the branch once and trains the rest on its
 outputs. The task is the generated shapes of `mmzoo.datasets.synthetic`
 (4 classes: square, circle, triangle, cross) drawn at 64x64, repeated on
 3 channels and prepared with `keras.applications.vgg16.preprocess_input`.
-VGG16 has random weights
-(`weights=None`, so no download is needed): its features separate the
-shapes, but a linear classifier on them learns well only at a high
-learning rate. Prints the table and writes it
-to `bench/results/frozen_backbone_caching.md`:
+
+The frozen branch is `mmzoo.branches.vgg16` with random weights (no
+download needed), saved once to a local weights file that the branch
+loads, followed by a frozen `Normalization` layer that standardises its
+features (statistics of 200 training images): random VGG16 features
+separate the shapes, but a linear classifier learns them in a few epochs
+only once they are standardised. Prints the table and writes it to
+`bench/results/frozen_backbone_caching.md`:
 
     python bench/frozen_backbone_caching.py
 
-About four minutes on two CPU cores with the defaults.
+About two and a half minutes on two idle CPU cores with the defaults.
 """
 
 import argparse
@@ -22,6 +25,7 @@ import os
 import pathlib
 import platform
 import statistics
+import tempfile
 import time
 
 import keras
@@ -51,10 +55,22 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.started)
 
 
-def build():
-    """A frozen VGG16 image branch under a linear softmax classifier."""
-    return mmzoo.build_model({"image": branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=None)},
-                             head=heads.multiclass(4))
+def frozen_vgg16(weights, mean, variance):
+    """The VGG16 branch loading `weights`, followed by fixed standardisation of its features."""
+    backbone = branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=weights)
+    inputs = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 3), name="image_input")
+    features = keras.layers.Normalization(mean=mean, variance=variance, name="image_standardize")(backbone(inputs))
+    return keras.Model(inputs, features, name="image_frozen_vgg16")
+
+
+def prepare_backbone(folder, images, seed):
+    """Saves random VGG16 weights to a file; returns its path and the features' mean and variance."""
+    keras.utils.set_random_seed(seed)
+    branch = branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=None)
+    path = os.path.join(folder, "vgg16.weights.h5")
+    branch.get_layer("vgg16").save_weights(path)
+    features = branch.predict(images[:200], batch_size=50, verbose=0)
+    return path, features.mean(axis=0), features.var(axis=0)
 
 
 def make_data(count, seed):
@@ -64,7 +80,7 @@ def make_data(count, seed):
     return inputs, labels
 
 
-def run(cache, train, test, args):
+def run(build, cache, train, test, args):
     """Trains once; returns timings and the test accuracy."""
     timer = EpochTimer()
     started = time.perf_counter()
@@ -97,7 +113,8 @@ def table(results, args):
         f"Per-epoch times without caching: {', '.join(f'{s:.2f}' for s in plain['epochs'])} s; "
         f"with caching: {', '.join(f'{s:.3f}' for s in cached['epochs'])} s.",
         "",
-        f"VGG16 branch (weights=None, frozen, flatten) + softmax on {IMAGE_SIZE}x{IMAGE_SIZE}x3 shapes, "
+        f"Frozen VGG16 branch (random weights from a file, flatten, standardised) + softmax on "
+        f"{IMAGE_SIZE}x{IMAGE_SIZE}x3 shapes, "
         f"{args.train_samples} training / {args.test_samples} test samples, batch {args.batch_size}, "
         f"Adam at {args.learning_rate}, seed {args.seed}. Command: `python bench/frozen_backbone_caching.py`. Machine: "
         f"{os.cpu_count()} CPU cores ({platform.machine()}), TensorFlow {tf.__version__}, Keras {keras.__version__}.",
@@ -112,7 +129,7 @@ def main(argv=None):
     parser.add_argument("--train-samples", type=int, default=800)
     parser.add_argument("--test-samples", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=32)
-    parser.add_argument("--learning-rate", type=float, default=3e-2)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     if min(args.epochs, args.train_samples, args.test_samples, args.batch_size) < 1 or args.learning_rate <= 0:
@@ -120,7 +137,13 @@ def main(argv=None):
 
     train = make_data(args.train_samples, seed=args.seed)
     test = make_data(args.test_samples, seed=args.seed + 1)
-    results = {cache: run(cache, train, test, args) for cache in (False, True)}
+    with tempfile.TemporaryDirectory() as folder:
+        backbone = prepare_backbone(folder, train[0]["image"], args.seed)
+
+        def build():
+            return mmzoo.build_model({"image": frozen_vgg16(*backbone)}, head=heads.multiclass(4))
+
+        results = {cache: run(build, cache, train, test, args) for cache in (False, True)}
     report = table(results, args)
     print(report)
     RESULTS.parent.mkdir(exist_ok=True)

@@ -115,6 +115,34 @@ def _early_stopping(early_stopping, monitor):
     return keras.callbacks.EarlyStopping(monitor=monitor, patience=early_stopping, restore_best_weights=True)
 
 
+def _cache_frozen(model, strategy, train, validation, global_batch_size):
+    """Returns `(model to train, train, validation)`, on cached features when branches are frozen."""
+    frozen = frozen_branches(model)
+    if not frozen:
+        logger.warning("cache_frozen=True, but no input of %r feeds a frozen branch: nothing to cache.",
+                       model.name)
+        return model, train, validation
+    logger.info("Caching the outputs of the frozen branches %s.", sorted(layer.name for layer in frozen.values()))
+    train = cache_features(frozen, to_dataset(train, model, global_batch_size))
+    if validation is not None:
+        validation = cache_features(frozen, to_dataset(validation, model, global_batch_size))
+    with strategy.scope():
+        return feature_model(model, frozen), train, validation
+
+
+def _checkpointing(checkpoint_dir, trained, model, monitor, chief):
+    """Restores the backup in `checkpoint_dir`, if any; returns `(callbacks, epochs already done)`."""
+    if checkpoint_dir is None:
+        return [], 0
+    backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER), chief=chief)
+    initial_epoch = backup.restore(trained)
+    if initial_epoch:
+        logger.info("Resuming after epoch %d from %s.", initial_epoch, checkpoint_dir)
+    best = BestModelCheckpoint(os.path.join(checkpoint_dir, BEST_MODEL_FILE), monitor=monitor,
+                               export_model=model, chief=chief, resume=initial_epoch > 0)
+    return [best, backup], initial_epoch
+
+
 def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, strategy="auto",
         checkpoint_dir=None, mixed_precision=False, early_stopping=None, seed=None,
         cache_frozen=False, optimizer="adam", learning_rate=None, callbacks=(), shuffle=True,
@@ -212,39 +240,20 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
         check_data(validation, "validation", model)
 
     global_batch_size = batch_size * strategy.num_replicas_in_sync
-    trained = model
-    frozen = frozen_branches(model) if cache_frozen else {}
-    if cache_frozen and not frozen:
-        logger.warning("cache_frozen=True, but no input of %r feeds a frozen branch: nothing to cache.",
-                       model.name)
-    if frozen:
-        logger.info("Caching the outputs of the frozen branches %s.", sorted(layer.name for layer in frozen.values()))
-        train = cache_features(frozen, to_dataset(train, model, global_batch_size))
-        if validation is not None:
-            validation = cache_features(frozen, to_dataset(validation, model, global_batch_size))
-        with strategy.scope():
-            trained = feature_model(model, frozen)
+    trained, train, validation = (_cache_frozen(model, strategy, train, validation, global_batch_size)
+                                  if cache_frozen else (model, train, validation))
     train_data = to_dataset(train, trained, global_batch_size, shuffle=shuffle, seed=seed)
     validation_data = None if validation is None else to_dataset(validation, trained, global_batch_size)
 
     monitor = "loss" if validation is None else "val_loss"
     chief = is_chief(strategy)
-    all_callbacks = []
-    initial_epoch = 0
     with strategy.scope():
         compile_model(trained, optimizer=optimizer, learning_rate=learning_rate)
         if trained is not model:
             compile_model(model, optimizer=trained.optimizer)
-        if checkpoint_dir is not None:
-            backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER), chief=chief)
-            initial_epoch = backup.restore(trained)
-            best = BestModelCheckpoint(os.path.join(checkpoint_dir, BEST_MODEL_FILE), monitor=monitor,
-                                       export_model=model, chief=chief, resume=initial_epoch > 0)
-            all_callbacks += [best, backup]
+        all_callbacks, initial_epoch = _checkpointing(checkpoint_dir, trained, model, monitor, chief)
     stopper = _early_stopping(early_stopping, monitor)
     all_callbacks += ([stopper] if stopper else []) + list(callbacks)
-    if initial_epoch:
-        logger.info("Resuming at epoch %d of %d.", initial_epoch + 1, epochs)
 
     if is_multi_worker(strategy):
         history = distributed_loop.train(trained, strategy, train_data, validation_data, epochs=epochs,
