@@ -13,9 +13,9 @@ def audio_task():
     return synthetic.generate(128, task="audio", image_size=IMAGE_SIZE, seed=5, modalities=("image", "audio"))
 
 
-@pytest.fixture()
+@pytest.fixture(autouse=True)
 def restore_determinism():
-    """Turns TensorFlow's op determinism back off after a test that enabled it."""
+    """Turns TensorFlow's op determinism back off after a test that enabled it (`fit(seed=...)`)."""
     was_enabled = tf_config.is_op_determinism_enabled()
     yield
     if not was_enabled:

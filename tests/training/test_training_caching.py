@@ -38,7 +38,7 @@ def test_the_feature_model_shares_the_trainable_layers():
     assert "image_vgg16" not in [layer.name for layer in features.layers]
 
 
-def test_cached_training_matches_training_on_raw_inputs(shapes_and_tones, tmp_path, restore_determinism):
+def test_cached_training_matches_training_on_raw_inputs(shapes_and_tones, tmp_path):
     inputs, labels = shapes_and_tones
     validation = ({name: value[:32] for name, value in inputs.items()}, labels[:32])
     runs = {}

@@ -25,7 +25,7 @@ def test_fit_trains_and_reports_history(audio_task):
     assert model.predict(inputs, verbose=0).shape == (len(labels), 4)
 
 
-def test_numpy_and_datasets_give_the_same_training(audio_task, restore_determinism):
+def test_numpy_and_datasets_give_the_same_training(audio_task):
     inputs, labels = audio_task
     unbatched = tf.data.Dataset.from_tensor_slices((inputs, labels))
     runs = {
@@ -42,7 +42,7 @@ def test_numpy_and_datasets_give_the_same_training(audio_task, restore_determini
     np.testing.assert_allclose(losses["batches"], losses["numpy"], rtol=1e-6)
 
 
-def test_the_same_seed_gives_the_same_weights(audio_task, restore_determinism):
+def test_the_same_seed_gives_the_same_weights(audio_task):
     inputs, labels = audio_task
 
     def train(seed):

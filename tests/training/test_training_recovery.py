@@ -69,7 +69,7 @@ def test_only_the_chief_writes_to_the_checkpoint_folder(chief, audio_task, tmp_p
     assert _worker_scratch() == scratch_before, "workers delete their scratch folders"
 
 
-def test_an_interrupted_run_resumes_where_it_stopped(audio_task, tmp_path, restore_determinism):
+def test_an_interrupted_run_resumes_where_it_stopped(audio_task, tmp_path):
     inputs, labels = audio_task
     options = dict(validation=(inputs, labels), epochs=4, batch_size=32, learning_rate=5e-3, seed=2,
                    shuffle=False, verbose=0)
