@@ -202,7 +202,8 @@ class MultitaskHead:
 def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A single-label classifier over `num_classes` classes (softmax).
 
-    Labels are integer class ids (sparse) or one-hot vectors.
+    Labels are integer class ids (`mmzoo.training` uses sparse
+    categorical cross-entropy).
 
     Args:
         num_classes: Number of classes, at least 2.
