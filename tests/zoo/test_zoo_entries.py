@@ -48,7 +48,7 @@ CASES = [
 @pytest.mark.parametrize("name, overrides, samples, epochs, floor, chance", CASES,
                          ids=[f"{case[0]}-{case[1].get('variant', 'default')}" for case in CASES])
 def test_entry_trains_above_chance_and_reloads(name, overrides, samples, epochs, floor, chance, tmp_path):
-    assert floor >= 1.5 * chance
+    assert floor >= min(1.5 * chance, chance + 0.25)  # "well above chance"
     model, scores, test_inputs = _train(name, overrides, samples, epochs)
     assert scores["accuracy"] >= floor, scores
     _assert_reloads(model, test_inputs, tmp_path)
