@@ -21,7 +21,6 @@ import argparse
 import os
 import pathlib
 import platform
-import sys
 import time
 
 import keras
@@ -30,11 +29,9 @@ import numpy as np
 import mmzoo
 from mmzoo import heads
 from mmzoo.datasets import load
+from mmzoo.experiments.av_mnist import audio_branch, image_branch
 from mmzoo.robustness import ablation, remove_modality, robustness
 from mmzoo.robustness.curves import accuracy
-
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from av_mnist_baselines import audio_branch, image_branch  # noqa: E402
 
 RESULTS = pathlib.Path(__file__).with_name("results") / "robustness.md"
 MODELS = {

@@ -1,0 +1,191 @@
+"""The AV-MNIST experiment: single-modality models and the fusion catalogue.
+
+One place defines the branches, the models and how each is trained and
+judged, so that `mmzoo demo`, the benchmarks in `bench/` and the tests all
+measure the same thing.
+
+Example:
+    >>> from mmzoo.datasets import load
+    >>> train = load("av_mnist", split="train", as_dataset=False)
+    >>> test = load("av_mnist", split="test", as_dataset=False)
+    >>> result = train_and_evaluate("concat", train, test, epochs=10, seed=0)
+    >>> result.accuracy, result.macro_f1, result.parameters
+"""
+
+import dataclasses
+import time
+
+import keras
+
+from mmzoo import branches, heads
+from mmzoo.assemble import build_model
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.evaluation import evaluate
+
+MODALITIES = {
+    "image only": ("image",),
+    "audio only": ("audio",),
+    "concat": ("image", "audio"),
+    "weighted": ("image", "audio"),
+    "gated": ("image", "audio"),
+    "attention": ("image", "audio"),
+    "tensor": ("image", "audio"),
+    "late": ("image", "audio"),
+}
+"""The models of the experiment: name -> the modalities it sees."""
+
+MODEL_NAMES = tuple(MODALITIES)
+SINGLE_MODALITY = ("image only", "audio only")
+FUSIONS = tuple(name for name in MODEL_NAMES if name not in SINGLE_MODALITY)
+
+
+def image_branch():
+    """A small CNN for the 28x28 PCA-reduced digits.
+
+    Returns:
+        A branch `keras.Model` from `(28, 28, 1)` images to 64 features.
+    """
+    return branches.conv2d(input_shape=(28, 28, 1), filters=(16, 32), dropout=0.3, units=64)
+
+
+def audio_branch(input_shape):
+    """A small CNN over the `(time, mel)` log-mel spectrogram.
+
+    Args:
+        input_shape: Shape of one spectrogram, `(frames, n_mels)`.
+
+    Returns:
+        A branch `keras.Model` to 64 features.
+    """
+    return branches.audio_conv2d(
+        input_shape=input_shape, filters=(16, 32, 64), batch_norm=True, pooling="avg", dropout=0.3, units=64
+    )
+
+
+def _check_name(name):
+    if name not in MODALITIES:
+        raise ConfigurationError(
+            f"`name` must be one of {list(MODEL_NAMES)}. Received: name={describe_value(name)}"
+        )
+
+
+def build(name, audio_shape, modality_dropout=None):
+    """Builds one model of the experiment (untrained, uncompiled).
+
+    Args:
+        name: One of `MODEL_NAMES`: "image only", "audio only" or a fusion
+            of the catalogue ("concat", "weighted", "gated", "attention",
+            "tensor", "late"); single-modality models use "concat" over
+            their one branch.
+        audio_shape: Shape of one spectrogram, `(frames, n_mels)`.
+        modality_dropout: Passed to `mmzoo.build_model`.
+
+    Returns:
+        A `keras.Model` taking the dict of its modalities and returning the
+        10 digit probabilities.
+
+    Raises:
+        ConfigurationError: `name` is not a model of the experiment.
+    """
+    _check_name(name)
+    makers = {"image": image_branch, "audio": lambda: audio_branch(tuple(audio_shape))}
+    fusion = "concat" if name in SINGLE_MODALITY else name
+    return build_model(
+        branches={modality: makers[modality]() for modality in MODALITIES[name]},
+        fusion=fusion,
+        head=heads.multiclass(10),
+        name=name.replace(" ", "_"),
+        modality_dropout=modality_dropout,
+    )
+
+
+@dataclasses.dataclass
+class Result:
+    """One trained and judged model.
+
+    Attributes:
+        name: The model's name in `MODEL_NAMES`.
+        accuracy: Test accuracy.
+        macro_f1: Unweighted mean of the per-class F1 on the test split.
+        parameters: Number of weights (trainable or not).
+        seconds: Training time in seconds.
+        model: The trained `keras.Model`.
+        history: `{metric: per-epoch values}` of the training.
+        report: The `mmzoo.evaluation` report of the test split.
+    """
+
+    name: str
+    accuracy: float
+    macro_f1: float
+    parameters: int
+    seconds: float
+    model: keras.Model = dataclasses.field(repr=False)
+    history: dict = dataclasses.field(repr=False)
+    report: object = dataclasses.field(repr=False)
+
+    def row(self):
+        """Returns the plain numbers: name, accuracy, macro_f1, parameters, seconds."""
+        return {
+            "model": self.name,
+            "accuracy": float(self.accuracy),
+            "macro_f1": float(self.macro_f1),
+            "parameters": int(self.parameters),
+            "training_seconds": float(self.seconds),
+        }
+
+
+def _select(inputs, modalities):
+    return {modality: inputs[modality] for modality in modalities}
+
+
+def _check_data(name, data):
+    if not (isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], dict)):
+        raise ArgumentTypeError(
+            f"`{name}` must be a tuple `(inputs, labels)` with a dict of numpy arrays, as "
+            f"`load('av_mnist', as_dataset=False)` returns. Received: {name}={describe_value(data)}"
+        )
+    missing = sorted({"image", "audio"} - set(data[0]))
+    if missing:
+        raise ConfigurationError(f"`{name}` lacks the modalities {missing}. Received keys: {sorted(data[0])}")
+
+
+def train_and_evaluate(name, train, test, epochs=10, seed=0, batch_size=64, modality_dropout=None,
+                       callbacks=(), verbose=0):
+    """Trains one model of the experiment and judges it on the test split.
+
+    Args:
+        name: One of `MODEL_NAMES`.
+        train: `(inputs, labels)` numpy training pairs.
+        test: `(inputs, labels)` numpy test pairs.
+        epochs: Training epochs, a positive integer.
+        seed: Seed of the weights and the shuffling.
+        batch_size: Samples per step.
+        modality_dropout: Passed to `mmzoo.build_model`.
+        callbacks: Keras callbacks of the training (e.g. a progress bar).
+        verbose: Verbosity of `keras.Model.fit`.
+
+    Returns:
+        A `Result`.
+
+    Raises:
+        ConfigurationError: `name` is unknown, `epochs` or `batch_size` is
+            not positive, or the data lacks a modality.
+        ArgumentTypeError: the data is not `(dict of arrays, labels)`.
+    """
+    _check_name(name)
+    _check_data("train", train)
+    _check_data("test", test)
+    for argument, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigurationError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
+    keras.utils.set_random_seed(seed)
+    model = build(name, train[0]["audio"].shape[1:], modality_dropout=modality_dropout)
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    history = model.fit(_select(train[0], MODALITIES[name]), train[1], epochs=epochs, batch_size=batch_size,
+                        callbacks=list(callbacks), verbose=verbose)
+    seconds = time.perf_counter() - start
+    report = evaluate(model, (_select(test[0], MODALITIES[name]), test[1]), batch_size=256)
+    output = report[model.output_names[0]]
+    return Result(name, output.accuracy, output.macro_f1, model.count_params(), seconds, model,
+                  dict(history.history), report)
