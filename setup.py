@@ -25,6 +25,7 @@ setup(
         "librosa",
         "scikit-learn",
     ],
+    entry_points={"console_scripts": ["mmzoo=mmzoo.cli:main"]},
     extras_require={
         "dev": [
             "pytest",

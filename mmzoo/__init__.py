@@ -17,19 +17,55 @@ and fit on one or many devices), `evaluation` (metrics per output) and
 `plots` (figures of training and evaluation), `export` (`.keras`,
 SavedModel and TFLite, with a size/accuracy report), `robustness` (noisy
 and missing modalities, ablation, `ModalityDropout`).
+
+`import mmzoo` itself does not import TensorFlow, so that the `mmzoo`
+command answers `--help` and argument errors at once: the first use of any
+public name below imports every subpackage (and registers mmzoo's layers
+for `keras.saving.load_model`). Call `mmzoo.load()` to do that explicitly.
 """
 
-from mmzoo import (
-    branches, datasets, evaluation, export, fusion, heads, plots, preprocessing, robustness, training, zoo,
-)
-from mmzoo.assemble import build_model
-from mmzoo.errors import ArgumentTypeError, ConfigurationError, MmzooError
-from mmzoo.robustness import ModalityDropout
+import importlib
 
 __version__ = "0.1.0"
+
+SUBPACKAGES = (
+    "branches", "datasets", "evaluation", "export", "fusion", "heads", "plots", "preprocessing", "robustness",
+    "training", "zoo",
+)
+_NAMES = {
+    "build_model": "mmzoo.assemble",
+    "ModalityDropout": "mmzoo.robustness",
+    "MmzooError": "mmzoo.errors",
+    "ConfigurationError": "mmzoo.errors",
+    "ArgumentTypeError": "mmzoo.errors",
+}
 
 __all__ = [
     "build_model", "branches", "fusion", "heads", "zoo", "training", "datasets", "preprocessing",
     "evaluation", "plots", "export", "robustness", "ModalityDropout",
-    "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__",
+    "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__", "load",
 ]
+
+
+def load():
+    """Imports every subpackage, as a plain eager `import mmzoo` would.
+
+    Returns:
+        The `mmzoo` package.
+    """
+    for name in SUBPACKAGES:
+        importlib.import_module(f"mmzoo.{name}")
+    return importlib.import_module(__name__)
+
+
+def __getattr__(name):
+    """Imports the subpackages on first use of a public name (PEP 562)."""
+    if name in SUBPACKAGES or name in _NAMES:
+        load()
+        module = importlib.import_module(_NAMES.get(name, f"mmzoo.{name}"))
+        return module if name in SUBPACKAGES else getattr(module, name)
+    raise AttributeError(f"module 'mmzoo' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

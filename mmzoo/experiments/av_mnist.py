@@ -16,6 +16,7 @@ import dataclasses
 import time
 
 import keras
+import numpy as np
 
 from mmzoo import branches, heads
 from mmzoo.assemble import build_model
@@ -132,6 +133,32 @@ class Result:
             "parameters": int(self.parameters),
             "training_seconds": float(self.seconds),
         }
+
+
+def subset(data, size, seed=0):
+    """Returns a random subset of `(inputs, labels)` pairs, e.g. for a quick run.
+
+    Args:
+        data: `(inputs, labels)` numpy pairs.
+        size: Number of pairs to keep, a positive integer; all of them when
+            it is at least their number.
+        seed: Seed of the draw.
+
+    Returns:
+        `(inputs, labels)` with `size` pairs, in their original order.
+
+    Raises:
+        ConfigurationError: `size` is not a positive integer.
+        ArgumentTypeError: the data is not `(dict of arrays, labels)`.
+    """
+    _check_data("data", data)
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ConfigurationError(f"`size` must be a positive integer. Received: size={size!r}")
+    inputs, labels = data
+    if size >= len(labels):
+        return data
+    keep = np.sort(np.random.default_rng(seed).choice(len(labels), size=size, replace=False))
+    return {modality: values[keep] for modality, values in inputs.items()}, labels[keep]
 
 
 def _select(inputs, modalities):

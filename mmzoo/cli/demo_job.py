@@ -1,0 +1,148 @@
+"""The work of `mmzoo demo`: train and judge the AV-MNIST models, then write the run folder."""
+
+import os
+import time
+
+import matplotlib.pyplot as plt
+
+from mmzoo import datasets, export, plots, robustness
+from mmzoo.cli.files import write_json
+from mmzoo.cli.progress import TrainingProgress
+from mmzoo.experiments import av_mnist
+
+ROBUSTNESS_LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+WEIGHTED_FUSIONS = ("weighted", "late")
+
+
+def load_data(arguments):
+    """Loads the AV-MNIST training and test pairs, subsampled as asked.
+
+    Args:
+        arguments: The parsed `demo` arguments.
+
+    Returns:
+        A tuple `(train, test)` of `(inputs, labels)` numpy pairs.
+    """
+    train = datasets.load("av_mnist", split="train", as_dataset=False)
+    test = datasets.load("av_mnist", split="test", as_dataset=False)
+    if arguments.train_size:
+        train = av_mnist.subset(train, arguments.train_size, seed=arguments.seed)
+    if arguments.test_size:
+        test = av_mnist.subset(test, arguments.test_size, seed=arguments.seed)
+    return train, test
+
+
+def train_all(train, test, arguments):
+    """Trains and judges every model of the experiment, one progress bar each.
+
+    Args:
+        train: Training pairs.
+        test: Test pairs.
+        arguments: The parsed `demo` arguments.
+
+    Returns:
+        A list of `mmzoo.experiments.av_mnist.Result`, in `MODEL_NAMES` order.
+    """
+    results = []
+    for index, name in enumerate(av_mnist.MODEL_NAMES, start=1):
+        progress = TrainingProgress(f"[{index}/{len(av_mnist.MODEL_NAMES)}] {name}")
+        result = av_mnist.train_and_evaluate(name, train, test, epochs=arguments.epochs, seed=arguments.seed,
+                                             callbacks=[progress])
+        print(f"    test accuracy {result.accuracy:.4f}, macro F1 {result.macro_f1:.4f}", flush=True)
+        results.append(result)
+    return results
+
+
+def results_markdown(results):
+    """Renders the results as a Markdown table.
+
+    Args:
+        results: List of `Result`.
+
+    Returns:
+        The table, one row per model, best accuracy in bold.
+    """
+    best = max(result.accuracy for result in results)
+    lines = ["| model | test accuracy | macro F1 | parameters | training time (s) |", "|---|---:|---:|---:|---:|"]
+    for result in results:
+        accuracy = f"{result.accuracy:.2%}"
+        lines.append(f"| {result.name} | {f'**{accuracy}**' if result.accuracy == best else accuracy} "
+                     f"| {result.macro_f1:.4f} | {result.parameters:,} | {result.seconds:.1f} |")
+    return "\n".join(lines) + "\n"
+
+
+def save_plots(results, test, folder):
+    """Saves the training curves, the best model's confusion matrix, the fusion weights and a robustness curve.
+
+    Args:
+        results: List of `Result`.
+        test: Test pairs.
+        folder: The run folder.
+
+    Returns:
+        Dict describing the robustness measure (models, noise, levels,
+        accuracies, relative robustness).
+    """
+    os.makedirs(os.path.join(folder, "training_curves"))
+    for result in results:
+        _close(plots.training_curves(result.history,
+                                     path=os.path.join(folder, "training_curves", f"{_file_name(result.name)}.png")))
+    best = max(results, key=lambda result: result.accuracy)
+    _close(plots.confusion_matrix(best.report, path=os.path.join(folder, "confusion_matrix.png")))
+    by_name = {result.name: result for result in results}
+    for name in WEIGHTED_FUSIONS:
+        _close(plots.fusion_weights(by_name[name].model, path=os.path.join(folder, f"fusion_weights_{name}.png")))
+    return _robustness(by_name, test, folder)
+
+
+def _robustness(by_name, test, folder):
+    """Measures the best fusion (and late fusion as reference) under growing audio white noise."""
+    fused = max(av_mnist.FUSIONS, key=lambda name: by_name[name].accuracy)
+    reference = None if fused == "late" else by_name["late"].model
+    result = robustness.robustness(by_name[fused].model, test, modality="audio", noise="white_noise",
+                                   levels=ROBUSTNESS_LEVELS, reference=reference, label=fused,
+                                   reference_label="late")
+    _close(result.plot(os.path.join(folder, "robustness_audio_white_noise.png"),
+                       title=f"{fused} fusion, audio white noise"))
+    return {"model": fused, "reference": None if reference is None else "late", "modality": "audio",
+            "noise": "white_noise", "levels": list(ROBUSTNESS_LEVELS),
+            "accuracies": [float(value) for value in result.accuracies],
+            "relative_robustness": float(result.relative_robustness)}
+
+
+def _file_name(name):
+    return name.replace(" ", "_")
+
+
+def _close(figure):
+    plt.close(figure)
+
+
+def demo(arguments):
+    """Runs `mmzoo demo`: trains and judges every model, prints the table, writes the run folder.
+
+    Args:
+        arguments: The parsed `demo` arguments, with defaults filled in.
+    """
+    start = time.perf_counter()
+    print("Loading AV-MNIST ...", flush=True)
+    train, test = load_data(arguments)
+    print(f"{len(train[1])} training pairs, {len(test[1])} test pairs, {arguments.epochs} epoch(s) per model",
+          flush=True)
+    results = train_all(train, test, arguments)
+    os.makedirs(arguments.out)
+    table = results_markdown(results)
+    print("\n" + table)
+    print("Saving the plots, the robustness curve and the best model ...", flush=True)
+    measured = save_plots(results, test, arguments.out)
+    best = max(results, key=lambda result: result.accuracy)
+    export.save_keras(best.model, os.path.join(arguments.out, "best_model.keras"))
+    settings = {"epochs": arguments.epochs, "seed": arguments.seed, "train_pairs": int(len(train[1])),
+                "test_pairs": int(len(test[1])), "quick": arguments.quick}
+    with open(os.path.join(arguments.out, "results.md"), "w", encoding="utf-8") as handle:
+        handle.write(f"# mmzoo demo: AV-MNIST\n\n{settings}\n\n{table}\nBest model: {best.name}\n")
+    write_json(os.path.join(arguments.out, "results.json"),
+               {"settings": settings, "results": [result.row() for result in results], "best_model": best.name,
+                "robustness": measured})
+    print(f"Best model: {best.name} ({best.accuracy:.2%}). Run folder: {arguments.out} "
+          f"({time.perf_counter() - start:.0f} s)")

@@ -1,0 +1,76 @@
+"""The parser of the `mmzoo` command, the dispatch to its subcommands, one-line errors."""
+
+import argparse
+import sys
+
+from mmzoo.cli import demo, evaluate, export, listing, train
+from mmzoo.cli.arguments import UsageError
+from mmzoo.errors import MmzooError
+
+COMMANDS = (listing, demo, train, evaluate, export)
+EPILOG = """examples:
+  mmzoo list
+  mmzoo describe gated
+  mmzoo demo --quick
+  mmzoo train concat --data synthetic --epochs 5 --out runs/concat
+  mmzoo evaluate runs/concat/model.keras --data synthetic
+  mmzoo export runs/concat/model.keras --format tflite-int8 --data synthetic --out concat_int8.tflite
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose usage errors are one line on stderr, exit status 2."""
+
+    def error(self, message):
+        """Prints `mmzoo: error: <message>` and exits with status 2."""
+        fail(f"{message} (see '{self.prog} --help')", status=2)
+
+
+def fail(message, status):
+    """Prints a one-line error on stderr and exits.
+
+    Args:
+        message: What went wrong; line breaks are folded into spaces.
+        status: The exit status.
+
+    Raises:
+        SystemExit: always, with `status`.
+    """
+    print(f"mmzoo: error: {' '.join(str(message).split())}", file=sys.stderr)
+    sys.exit(status)
+
+
+def build_parser():
+    """Returns the parser of `mmzoo` and its subcommands.
+
+    Returns:
+        An `argparse.ArgumentParser`; each subcommand sets `run`, the
+        function taking the parsed arguments.
+    """
+    parser = Parser(prog="mmzoo", description="Multimodal (image + text + audio) models for Keras 3.",
+                    epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=Parser)
+    for command in COMMANDS:
+        command.add_parser(subcommands)
+    return parser
+
+
+def main(argv=None):
+    """Runs the `mmzoo` command.
+
+    Args:
+        argv: The arguments after the program name; default `sys.argv[1:]`.
+
+    Returns:
+        The exit status, 0 on success.
+    """
+    arguments = build_parser().parse_args(argv)
+    try:
+        arguments.run(arguments)
+    except UsageError as error:
+        fail(error, status=2)
+    except (MmzooError, ValueError, TypeError, OSError) as error:
+        fail(error, status=1)
+    except KeyboardInterrupt:
+        fail("interrupted", status=130)
+    return 0

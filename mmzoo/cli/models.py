@@ -1,0 +1,137 @@
+"""The models `mmzoo train` builds: a fusion of the catalogue on branches that fit the data, or a zoo entry."""
+
+import dataclasses
+
+from mmzoo import branches, fusion, heads, zoo
+from mmzoo.assemble import build_model
+from mmzoo.cli.arguments import UsageError
+from mmzoo.cli.settings import Preprocessing
+
+
+def check_name(name):
+    """Checks that a model name is a fusion of the catalogue or a zoo entry.
+
+    Args:
+        name: The NAME given to `mmzoo train`.
+
+    Raises:
+        UsageError: the name is neither; the message lists both.
+    """
+    if name not in fusion.available() and name not in zoo.list():
+        raise UsageError(f"unknown model {name!r}; fusions: {', '.join(fusion.available())}; "
+                         f"zoo models: {', '.join(zoo.list())}")
+
+
+def preprocessing_for(name, columns):
+    """Returns how manifest files are decoded for a model: a zoo entry's own sizes, else the defaults.
+
+    Args:
+        name: A fusion or zoo entry name.
+        columns: The manifest `Columns`.
+
+    Returns:
+        A `Preprocessing`.
+    """
+    preprocessing = Preprocessing(columns={key: value for key, value in dataclasses.asdict(columns).items() if value})
+    if name in fusion.available():
+        return preprocessing
+    defaults = zoo.get_entry(name).defaults()
+    image_shape = defaults.get("image_shape", defaults.get("input_shape"))
+    if image_shape is not None:
+        preprocessing.image_size, preprocessing.image_channels = tuple(image_shape[:2]), image_shape[2]
+    if "audio_dim" in defaults:
+        preprocessing.audio_features, preprocessing.audio_options = "summary", {"n_mfcc": defaults["audio_dim"] // 2}
+    if "sequence_length" in defaults:
+        preprocessing.sequence_length = defaults["sequence_length"]
+    return preprocessing
+
+
+def _branch(modality, shape, vocab_size):
+    """Returns a branch for one modality's input shape (without the batch axis)."""
+    if modality == "image":
+        return branches.conv2d(input_shape=shape, filters=(16, 32), dropout=0.2, units=64)
+    if modality == "text":
+        return branches.lstm(vocab_size, shape[0], embedding_dim=32, units=32)
+    if len(shape) == 2:
+        return branches.audio_conv2d(input_shape=shape, filters=(16, 32), pooling="avg", units=64)
+    return branches.dense(input_dim=shape[0], units=(64,), batch_norm=True)
+
+
+def fusion_builder(name, inputs, num_classes, vocab_size):
+    """Returns a function building a fusion model on the data's modalities.
+
+    Args:
+        name: A fusion of the catalogue.
+        inputs: Dict of arrays keyed by modality (training inputs).
+        num_classes: Number of classes.
+        vocab_size: Number of token ids of the texts, or None.
+
+    Returns:
+        A function without arguments returning an uncompiled `keras.Model`.
+    """
+    def build():
+        return build_model(
+            branches={modality: _branch(modality, values.shape[1:], vocab_size)
+                      for modality, values in inputs.items()},
+            fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
+
+    return build
+
+
+def zoo_builder(name, inputs, num_classes, vocab_size):
+    """Returns a function building a zoo entry sized for the data, after checking that it fits.
+
+    Args:
+        name: A zoo entry name.
+        inputs: Dict of arrays keyed by modality (training inputs).
+        num_classes: Number of classes.
+        vocab_size: Number of token ids of the texts, or None.
+
+    Returns:
+        A function without arguments returning an uncompiled `keras.Model`.
+
+    Raises:
+        UsageError: the entry is not a classifier, or its inputs are not
+            the data's modalities and shapes; the message names both.
+    """
+    entry = zoo.get_entry(name)
+    defaults = entry.defaults()
+    if "num_classes" not in defaults:
+        raise UsageError(f"zoo model {name!r} is not a single classifier, so `mmzoo train` cannot fit it; "
+                         "see `mmzoo describe` and the Python API")
+    missing = [modality for modality in entry.modalities if modality not in inputs]
+    if missing:
+        raise UsageError(f"zoo model {name!r} expects the modalities {list(entry.modalities)}; "
+                         f"the data gives {sorted(inputs)}")
+    overrides = {"num_classes": num_classes, **_sizes(defaults, inputs, vocab_size)}
+
+    def build():
+        return zoo.build(name, **overrides)
+
+    _check_shapes(name, build(), inputs)
+    return build
+
+
+def _sizes(defaults, inputs, vocab_size):
+    """Returns the zoo builder arguments that the data's shapes set."""
+    shapes = {modality: tuple(values.shape[1:]) for modality, values in inputs.items()}
+    sizes = {}
+    for argument in ("image_shape", "input_shape"):
+        if argument in defaults and len(shapes.get("image", ())) == 3:
+            sizes[argument] = shapes["image"]
+    if "audio_dim" in defaults and len(shapes.get("audio", ())) == 1:
+        sizes["audio_dim"] = shapes["audio"][0]
+    if "spectrogram_shape" in defaults and len(shapes.get("audio", ())) == 2:
+        sizes["spectrogram_shape"] = shapes["audio"]
+    if "sequence_length" in defaults and "text" in shapes:
+        sizes["sequence_length"], sizes["vocab_size"] = shapes["text"][0], vocab_size
+    return sizes
+
+
+def _check_shapes(name, model, inputs):
+    for tensor in model.inputs:
+        modality = tensor.name
+        expected, received = tuple(tensor.shape[1:]), tuple(inputs[modality].shape[1:])
+        if expected != received:
+            raise UsageError(f"zoo model {name!r} expects {modality} inputs of shape {expected}; "
+                             f"the data gives {received}")
