@@ -76,6 +76,20 @@ def check_rate(name, value):
         )
 
 
+def check_bool(name, value):
+    """Raises unless ``value`` is True or False.
+
+    Args:
+        name: Argument name used in the message.
+        value: The received value.
+
+    Raises:
+        ArgumentTypeError: ``value`` is not a bool.
+    """
+    if not isinstance(value, bool):
+        raise ArgumentTypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
+
+
 def check_choice(name, value, choices):
     """Raises unless ``value`` is one of ``choices``.
 

@@ -50,7 +50,7 @@ def image_branch():
 
 
 def audio_branch(input_shape):
-    """A small CNN over the `(time, mel)` log-mel spectrogram.
+    """A small CNN over the `(time, mel)` log-mel spectrogram, standardised first.
 
     Args:
         input_shape: Shape of one spectrogram, `(frames, n_mels)`.
@@ -59,7 +59,8 @@ def audio_branch(input_shape):
         A branch `keras.Model` to 64 features.
     """
     return branches.audio_conv2d(
-        input_shape=input_shape, filters=(16, 32, 64), batch_norm=True, pooling="avg", dropout=0.3, units=64
+        input_shape=input_shape, filters=(16, 32, 64), batch_norm=True, pooling="avg", dropout=0.3, units=64,
+        standardize=True,
     )
 
 

@@ -24,6 +24,7 @@ def test_dense_shapes_train_and_reload(kwargs, expected_shape, tmp_path):
         ((32, 20), {}, (None, 8 * 5 * 32)),
         ((32, 20, 1), {"pooling": "avg"}, (None, 32)),
         ((32, 20), {"pooling": "tokens"}, (None, 40, 32)),
+        ((32, 20), {"standardize": True, "batch_norm": True, "pooling": "avg"}, (None, 32)),
     ],
 )
 def test_spectrogram_conv2d_shapes_train_and_reload(input_shape, kwargs, expected_shape, tmp_path):
@@ -32,3 +33,20 @@ def test_spectrogram_conv2d_shapes_train_and_reload(input_shape, kwargs, expecte
     model = mmzoo.build_model({"audio": branch}, head=heads.multiclass(3))
     spectrograms = np.random.default_rng(0).random((8,) + input_shape, dtype="float32")
     check_model(model, {"audio": spectrograms}, np.arange(8) % 3, tmp_path)
+
+
+def test_spectrogram_conv2d_standardize_learns_the_spectrogram_statistics():
+    rng = np.random.default_rng(0)
+    spectrograms = (0.73 + 0.09 * rng.standard_normal((256, 16, 16))).astype("float32")
+    branch = branches.audio_conv2d(input_shape=(16, 16), standardize=True, pooling="avg")
+    model = mmzoo.build_model({"audio": branch}, head=heads.multiclass(2))
+    model.compile("adam", "sparse_categorical_crossentropy")
+    model.fit({"audio": spectrograms}, np.arange(256) % 2, epochs=3, batch_size=8, verbose=0)
+    standardize = branch.get_layer("audio_conv2d_standardize")
+    assert abs(float(standardize.moving_mean.numpy()[0]) - 0.73) < 0.01
+    assert abs(float(standardize.moving_variance.numpy()[0]) - 0.09**2) < 0.001
+
+
+def test_spectrogram_conv2d_standardize_must_be_a_bool():
+    with pytest.raises(TypeError, match="standardize.*Received: standardize='yes'"):
+        branches.audio_conv2d(input_shape=(16, 16), standardize="yes")
