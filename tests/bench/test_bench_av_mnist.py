@@ -1,0 +1,84 @@
+"""`bench/av_mnist.py`: its command line, its table and its verdict; the full run is a slow test."""
+
+import pytest
+
+import av_mnist as bench
+from mmzoo.experiments.av_mnist import MODEL_NAMES
+
+
+def _runs(accuracies, parameters=1000):
+    return [{"model": "m", "accuracy": value, "macro_f1": value - 0.01, "parameters": parameters,
+             "training_seconds": 10.0, "seed": seed} for seed, value in enumerate(accuracies)]
+
+
+def test_defaults_are_three_seeds_ten_epochs_every_model():
+    args = bench.parse_args([])
+    assert args.seeds == [0, 1, 2] and args.epochs == 10 and args.holdout == "speaker"
+    assert args.models == list(MODEL_NAMES) and args.train_size is None and args.out == bench.RESULTS
+
+
+def test_quick_settings_parse():
+    args = bench.parse_args(["--seeds", "4", "--epochs", "1", "--train-size", "2000", "--holdout", "recording",
+                             "--models", "image only", "concat"])
+    assert args.seeds == [4] and args.epochs == 1 and args.train_size == 2000
+    assert args.holdout == "recording" and args.models == ["image only", "concat"]
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--seeds"], "argument --seeds: expected at least one argument"),
+        (["--seeds", "x"], "argument --seeds: must be a non-negative integer. Received: 'x'"),
+        (["--seeds", "-1"], "argument --seeds: must be a non-negative integer. Received: '-1'"),
+        (["--seeds", "1", "1"], "argument --seeds: values must be distinct. Received repeated: 1"),
+        (["--epochs", "0"], "argument --epochs: must be a positive integer. Received: '0'"),
+        (["--train-size", "0"], "argument --train-size: must be a positive integer. Received: '0'"),
+        (["--models", "fancy"], "argument --models: invalid choice: 'fancy'"),
+        (["--models", "late", "late"], "argument --models: values must be distinct. Received repeated: late"),
+        (["--holdout", "digit"], "argument --holdout: invalid choice: 'digit'"),
+    ],
+)
+def test_bad_arguments_end_with_a_message_naming_the_argument(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        bench.parse_args(argv)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_table_gives_mean_std_published_range_and_every_seed():
+    rows = {"image only": _runs([0.60, 0.62, 0.64], parameters=105866), "late": _runs([0.70, 0.72, 0.74])}
+    lines = bench.table(rows).splitlines()
+    assert lines[0].startswith("| model | modalities | test accuracy (mean ± std) |")
+    assert lines[2] == ("| image only | image | 62.0% ± 2.0 | 61.0% ± 2.0 | 65-75% | 105,866 | 10 "
+                        "| 60.0, 62.0, 64.0 |")
+    assert lines[3].startswith("| late | image + audio | 72.0% ± 2.0 |")
+    assert "above the best single modality" in lines[3]
+
+
+def test_table_of_one_seed_has_no_standard_deviation():
+    assert "| audio only | audio | 50.0% | 49.0% | 40-66% |" in bench.table({"audio only": _runs([0.5])})
+
+
+def test_verdict_compares_the_best_fusion_with_the_best_single_modality():
+    rows = {"image only": _runs([0.60, 0.62]), "audio only": _runs([0.50]), "concat": _runs([0.66, 0.68]),
+            "tensor": _runs([0.64])}
+    assert bench.verdict(rows) == ("By mean test accuracy, the best fusion, concat (67.0%), beats the best "
+                                   "single modality, image only (61.0%): +6.0 points.")
+    rows["image only"] = _runs([0.70])
+    assert "concat (67.0%), does not beat the best single modality, image only (70.0%): -3.0 points" in (
+        bench.verdict(rows))
+
+
+def test_verdict_needs_both_kinds_of_model():
+    assert bench.verdict({"concat": _runs([0.7])}).startswith("No comparison")
+
+
+@pytest.mark.slow
+def test_fusion_beats_each_modality_alone_on_the_held_out_speaker():
+    train, test = bench.load_data("speaker")
+    rows = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,), epochs=10,
+                     report=lambda line: None)
+    accuracy = {name: runs[0]["accuracy"] for name, runs in rows.items()}
+    assert accuracy["image only"] > 0.5 and accuracy["audio only"] > 0.35
+    assert accuracy["concat"] > max(accuracy["image only"], accuracy["audio only"]) + 0.02
+    assert "beats the best single modality" in bench.verdict(rows)
