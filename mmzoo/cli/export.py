@@ -63,4 +63,4 @@ def run(arguments):
     runtime.load_tensorflow()
     from mmzoo.cli import export_job
 
-    export_job.export(arguments, FORMATS[arguments.format], columns, preprocessing)
+    export_job.export_one(arguments, FORMATS[arguments.format], columns, preprocessing)

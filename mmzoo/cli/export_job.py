@@ -9,7 +9,7 @@ from mmzoo.cli import model_data
 from mmzoo.preprocessing import save_vectorizer
 
 
-def export(arguments, format_name, columns, preprocessing):
+def export_one(arguments, format_name, columns, preprocessing):
     """Exports a saved model in one format and prints its size and accuracy report.
 
     The export is made by `mmzoo.export.export_report` in a temporary folder

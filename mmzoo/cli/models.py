@@ -96,13 +96,13 @@ def zoo_builder(name, inputs, num_classes, vocab_size):
     """
     entry = zoo.get_entry(name)
     defaults = entry.defaults()
-    if "num_classes" not in defaults:
-        raise UsageError(f"zoo model {name!r} is not a single classifier, so `mmzoo train` cannot fit it; "
-                         "see `mmzoo describe` and the Python API")
     missing = [modality for modality in entry.modalities if modality not in inputs]
     if missing:
         raise UsageError(f"zoo model {name!r} expects the modalities {list(entry.modalities)}; "
                          f"the data gives {sorted(inputs)}")
+    if "num_classes" not in defaults:
+        raise UsageError(f"zoo model {name!r} is not a single classifier, so `mmzoo train` cannot fit it; "
+                         "see `mmzoo describe` and the Python API")
     overrides = {"num_classes": num_classes, **_sizes(defaults, inputs, vocab_size)}
 
     def build():

@@ -1,0 +1,35 @@
+"""`mmzoo demo` through the command on a few AV-MNIST pairs, and `list` / `describe`."""
+
+import json
+
+from cli_runner import run_mmzoo
+
+MODELS = ["image only", "audio only", "concat", "weighted", "gated", "attention", "tensor", "late"]
+
+
+def test_quick_demo_writes_the_run_folder(tmp_path):
+    folder = tmp_path / "demo"
+    process = run_mmzoo("demo", "--quick", "--train-size", "64", "--test-size", "100", "--out", folder)
+    assert process.returncode == 0, process.stderr
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert [row["model"] for row in results["results"]] == MODELS
+    assert results["settings"]["train_pairs"] == 64 and results["settings"]["test_pairs"] == 100
+    best = max(results["results"], key=lambda row: row["accuracy"])
+    assert results["best_model"] == best["model"]
+    assert len(results["robustness"]["accuracies"]) == len(results["robustness"]["levels"])
+    for name in ("results.md", "best_model.keras", "confusion_matrix.png", "fusion_weights_weighted.png",
+                 "fusion_weights_late.png", "robustness_audio_white_noise.png"):
+        assert (folder / name).stat().st_size > 0, name
+    assert len(list((folder / "training_curves").glob("*.png"))) == len(MODELS)
+    table = (folder / "results.md").read_text(encoding="utf-8")
+    for name in MODELS:
+        assert f"| {name} |" in table and f"| {name} |" in process.stdout
+
+
+def test_list_and_describe():
+    listing = run_mmzoo("list")
+    assert listing.returncode == 0, listing.stderr
+    for name in ("trimodal_classifier", "conditional_gan", "concat", "tensor", "late"):
+        assert f"  {name} " in listing.stdout
+    described = run_mmzoo("describe", "late")
+    assert described.returncode == 0 and "LateFusion" in described.stdout
