@@ -18,13 +18,16 @@ and fit on one or many devices), `evaluation` (metrics per output) and
 SavedModel and TFLite, with a size/accuracy report), `robustness` (noisy
 and missing modalities, ablation, `ModalityDropout`).
 
-`import mmzoo` itself does not import TensorFlow, so that the `mmzoo`
-command answers `--help` and argument errors at once: the first use of any
-public name below imports every subpackage (and registers mmzoo's layers
-for `keras.saving.load_model`). Call `mmzoo.load()` to do that explicitly.
+`import mmzoo` does not import TensorFlow unless Keras is already loaded,
+so that the `mmzoo` command answers `--help` and argument errors at once:
+the first use of any public name below imports every subpackage (and
+registers mmzoo's layers for `keras.saving.load_model`). To load a saved
+model in a fresh process, import Keras first (`import keras; import
+mmzoo`), call `mmzoo.load()`, or use `mmzoo.export.load_keras(path)`.
 """
 
 import importlib
+import sys
 
 __version__ = "0.1.0"
 
@@ -69,3 +72,7 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | set(__all__))
+
+
+if "keras" in sys.modules:
+    load()

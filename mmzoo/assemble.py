@@ -2,7 +2,7 @@
 
 import keras
 
-from mmzoo import fusion as fusion_catalogue
+import mmzoo.fusion as fusion_catalogue
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import Head, MultitaskHead
 from mmzoo.robustness.dropout import MISSING_LAYER_NAME, MissingModalities, ModalityDropout

@@ -18,7 +18,8 @@ import time
 import keras
 import numpy as np
 
-from mmzoo import branches, heads
+import mmzoo.branches as branches
+import mmzoo.heads as heads
 from mmzoo.assemble import build_model
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import evaluate

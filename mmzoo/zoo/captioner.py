@@ -4,7 +4,8 @@ import keras
 import numpy as np
 from keras import ops
 
-from mmzoo import branches, heads
+import mmzoo.branches as branches
+import mmzoo.heads as heads
 from mmzoo.branches._validation import check_choice, check_positive_int
 from mmzoo.datasets import synthetic
 from mmzoo.errors import ConfigurationError

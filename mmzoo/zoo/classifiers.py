@@ -1,6 +1,7 @@
 """The classifier tutorial models: CNN/VGG16 + LSTM, trimodal fusions, decision fusion, multitask."""
 
-from mmzoo import branches, heads
+import mmzoo.branches as branches
+import mmzoo.heads as heads
 from mmzoo.assemble import build_model
 from mmzoo.branches._validation import check_choice
 from mmzoo.errors import ConfigurationError

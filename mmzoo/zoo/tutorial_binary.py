@@ -2,7 +2,8 @@
 
 import keras
 
-from mmzoo import branches, heads
+import mmzoo.branches as branches
+import mmzoo.heads as heads
 from mmzoo.assemble import build_model
 from mmzoo.fusion import ConcatFusion, DotGatedFusion
 from mmzoo.zoo.example_data import labelled_data
