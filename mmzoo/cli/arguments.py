@@ -62,13 +62,15 @@ def check_new_path(path, option="--out"):
         option: The option that named it, for the message.
 
     Raises:
-        UsageError: `path` exists, or its parent folder does not.
+        UsageError: `path` exists, or a part of its parent path is a file.
     """
     if os.path.lexists(path):
         raise UsageError(f"{option} {path!r} exists already; choose a new path (mmzoo does not overwrite)")
     parent = os.path.dirname(os.path.abspath(path))
+    while not os.path.lexists(parent):
+        parent = os.path.dirname(parent)
     if not os.path.isdir(parent):
-        raise UsageError(f"{option} {path!r}: its parent folder {parent!r} does not exist")
+        raise UsageError(f"{option} {path!r}: {parent!r} is a file, not a folder")
 
 
 def check_model_file(path):

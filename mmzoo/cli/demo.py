@@ -66,7 +66,6 @@ def settings(arguments):
     """
     if arguments.out is None:
         arguments.out = os.path.join("runs", datetime.datetime.now().strftime("demo-%Y%m%d-%H%M%S"))
-        os.makedirs("runs", exist_ok=True)
     cli_arguments.check_new_path(arguments.out)
     if arguments.epochs is None:
         arguments.epochs = QUICK_EPOCHS if arguments.quick else DEFAULT_EPOCHS

@@ -130,19 +130,26 @@ def demo(arguments):
     print(f"{len(train[1])} training pairs, {len(test[1])} test pairs, {arguments.epochs} epoch(s) per model",
           flush=True)
     results = train_all(train, test, arguments)
-    os.makedirs(arguments.out)
     table = results_markdown(results)
     print("\n" + table)
     print("Saving the plots, the robustness curve and the best model ...", flush=True)
-    measured = save_plots(results, test, arguments.out)
+    folder = f"{arguments.out}.partial-{os.getpid()}"
+    os.makedirs(folder)
+    measured = save_plots(results, test, folder)
     best = max(results, key=lambda result: result.accuracy)
-    export.save_keras(best.model, os.path.join(arguments.out, "best_model.keras"))
+    export.save_keras(best.model, os.path.join(folder, "best_model.keras"))
     settings = {"epochs": arguments.epochs, "seed": arguments.seed, "train_pairs": int(len(train[1])),
                 "test_pairs": int(len(test[1])), "quick": arguments.quick}
-    with open(os.path.join(arguments.out, "results.md"), "w", encoding="utf-8") as handle:
-        handle.write(f"# mmzoo demo: AV-MNIST\n\n{settings}\n\n{table}\nBest model: {best.name}\n")
-    write_json(os.path.join(arguments.out, "results.json"),
+    with open(os.path.join(folder, "results.md"), "w", encoding="utf-8") as handle:
+        handle.write(
+            "# mmzoo demo: AV-MNIST\n\n"
+            f"{settings['train_pairs']} training pairs, {settings['test_pairs']} test pairs of a speaker never "
+            f"heard in training; {settings['epochs']} epoch(s) per model, seed {settings['seed']}"
+            f"{' (--quick)' if arguments.quick else ''}.\n\n{table}\nBest model: {best.name}\n"
+        )
+    write_json(os.path.join(folder, "results.json"),
                {"settings": settings, "results": [result.row() for result in results], "best_model": best.name,
                 "robustness": measured})
+    os.rename(folder, arguments.out)
     print(f"Best model: {best.name} ({best.accuracy:.2%}). Run folder: {arguments.out} "
           f"({time.perf_counter() - start:.0f} s)")

@@ -6,6 +6,7 @@ import tempfile
 
 from mmzoo import export
 from mmzoo.cli import model_data
+from mmzoo.cli.files import make_parent
 from mmzoo.preprocessing import save_vectorizer
 
 
@@ -24,6 +25,7 @@ def export_one(arguments, format_name, columns, preprocessing):
     """
     splits = ("train", "test") if format_name == "tflite_int8" else ("test",)
     model, vectorizers, data, _ = model_data.load(arguments, splits, columns, preprocessing)
+    make_parent(arguments.out)
     folder = tempfile.mkdtemp(prefix=".mmzoo-export-", dir=os.path.dirname(os.path.abspath(arguments.out)))
     try:
         report = export.export_report(

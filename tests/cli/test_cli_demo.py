@@ -8,11 +8,12 @@ MODELS = ["image only", "audio only", "concat", "weighted", "gated", "attention"
 
 
 def test_quick_demo_writes_the_run_folder(tmp_path):
-    folder = tmp_path / "demo"
+    folder = tmp_path / "runs" / "demo"
     process = run_mmzoo("demo", "--quick", "--train-size", "64", "--test-size", "100", "--out", folder)
     assert process.returncode == 0, process.stderr
     results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
     assert [row["model"] for row in results["results"]] == MODELS
+    assert [path.name for path in folder.parent.iterdir()] == ["demo"]
     assert results["settings"]["train_pairs"] == 64 and results["settings"]["test_pairs"] == 100
     best = max(results["results"], key=lambda row: row["accuracy"])
     assert results["best_model"] == best["model"]
