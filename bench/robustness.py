@@ -1,9 +1,10 @@
 """Robustness on AV-MNIST: modality dropout, noisy and missing modalities, per fusion.
 
-Trains on the bundled compact AV-MNIST (held-out speaker) five models with
-the branches of `bench/av_mnist_baselines.py`: image only, audio only, late
-fusion (MultiBench's reference for effective robustness), concat fusion, and
-concat fusion with `ModalityDropout`. Prints and writes to
+Trains on the bundled compact AV-MNIST (held-out speaker) five models of
+`mmzoo.experiments.av_mnist` (same branches and recipe as `mmzoo demo` and
+`bench/av_mnist.py`): image only, audio only, late fusion (MultiBench's
+reference for effective robustness), concat fusion, and concat fusion with
+`ModalityDropout`. Prints and writes to
 `bench/results/robustness.md`:
 
 - modality dropout: full-modality accuracy against concat fusion without it,
@@ -14,52 +15,33 @@ concat fusion with `ModalityDropout`. Prints and writes to
 
     python bench/robustness.py
 
-About fifteen minutes on two busy CPU cores with the defaults.
+About fifteen minutes on two CPU cores with the defaults.
 """
 
 import argparse
-import os
-import pathlib
-import platform
+import sys
 import time
 
-import keras
-import numpy as np
+from bench_common import RESULTS_DIR, command, machine, non_negative_int, positive_int, write_results
 
-import mmzoo
-from mmzoo import heads
 from mmzoo.datasets import load
-from mmzoo.experiments.av_mnist import audio_branch, image_branch
+from mmzoo.experiments import av_mnist
 from mmzoo.robustness import ablation, remove_modality, robustness
 from mmzoo.robustness.curves import accuracy
 
-RESULTS = pathlib.Path(__file__).with_name("results") / "robustness.md"
+RESULTS = RESULTS_DIR / "robustness.md"
+DROPOUT_RATE = 0.5
 MODELS = {
-    "image only": (("image",), "concat", None),
-    "audio only": (("audio",), "concat", None),
-    "late": (("image", "audio"), "late", None),
-    "concat": (("image", "audio"), "concat", None),
-    "concat + modality dropout": (("image", "audio"), "concat", 0.5),
+    "image only": ("image only", None),
+    "audio only": ("audio only", None),
+    "late": ("late", None),
+    "concat": ("concat", None),
+    "concat + modality dropout": ("concat", DROPOUT_RATE),
 }
+"""Model of the robustness table -> (model of `mmzoo.experiments.av_mnist`, modality dropout rate)."""
 FUSIONS = ("late", "concat", "concat + modality dropout")
 NOISES = (("image", "gaussian"), ("image", "missing"), ("audio", "white_noise"), ("audio", "missing"))
 LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
-
-
-def train(modalities, fusion, modality_dropout, data, epochs, seed):
-    """Trains one model on AV-MNIST and returns it."""
-    keras.utils.set_random_seed(seed)
-    parts = {"image": image_branch, "audio": lambda: audio_branch(data[0]["audio"].shape[1:])}
-    model = mmzoo.build_model(
-        branches={modality: parts[modality]() for modality in modalities},
-        fusion=fusion,
-        head=heads.multiclass(10),
-        modality_dropout=modality_dropout,
-    )
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
-    model.fit({modality: data[0][modality] for modality in modalities}, data[1], epochs=epochs, batch_size=64,
-              verbose=0)
-    return model
 
 
 def _subset(data, size):
@@ -68,7 +50,7 @@ def _subset(data, size):
     return {name: values[:size] for name, values in inputs.items()}, labels[:size]
 
 
-def dropout_check(train_data, test_data, epochs=10, seed=0, report=print):
+def dropout_check(train_data, test_data, epochs=12, seed=0, report=print):
     """Trains the image-only, audio-only, concat and concat + modality dropout models.
 
     Args:
@@ -95,15 +77,14 @@ def dropout_check(train_data, test_data, epochs=10, seed=0, report=print):
 
 
 def _train_and_test(name, train_data, test_data, epochs, seed, report):
-    start = time.time()
-    modalities, fusion, rate = MODELS[name]
-    model = train(modalities, fusion, rate, train_data, epochs, seed)
-    score = accuracy(model, {modality: test_data[0][modality] for modality in modalities}, test_data[1])
-    report(f"{name:>26}: test accuracy {score:.3f} ({time.time() - start:.0f} s)")
-    return model, score
+    experiment_model, rate = MODELS[name]
+    result = av_mnist.train_and_evaluate(experiment_model, train_data, test_data, epochs=epochs, seed=seed,
+                                         modality_dropout=rate)
+    report(f"{name:>26}: test accuracy {result.accuracy:.3f} ({result.seconds:.0f} s)")
+    return result.model, result.accuracy
 
 
-def run(epochs=10, seed=0, curve_size=2000, report=print):
+def run(epochs=12, seed=0, curve_size=2000, report=print):
     """Trains the models, measures modality dropout and the robustness table.
 
     Args:
@@ -144,7 +125,7 @@ def table(results):
     """Formats the results as Markdown."""
     accuracy_of, missing = results["accuracy"], results["missing"]
     lines = [
-        "## Modality dropout (concat fusion, rate 0.5)",
+        f"## Modality dropout (concat fusion, rate {DROPOUT_RATE})",
         "",
         "| test accuracy | with modality dropout | comparison | difference (points) |",
         "|---|---|---|---|",
@@ -179,24 +160,21 @@ def table(results):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--curve-size", type=int, default=2000)
+    parser.add_argument("--epochs", type=positive_int, default=12)
+    parser.add_argument("--seed", type=non_negative_int, default=0)
+    parser.add_argument("--curve-size", type=positive_int, default=2000)
     args = parser.parse_args(argv)
     start = time.time()
     results = run(args.epochs, args.seed, curve_size=args.curve_size, report=lambda line: print(line, flush=True))
     text = (
         "# Robustness on AV-MNIST\n\n" + table(results) + "\n\n"
         f"AV-MNIST compact, held-out speaker; {args.epochs} epochs, seed {args.seed}; noise curves on the first "
-        f"{args.curve_size} test pairs at levels {', '.join(map(str, LEVELS))}. Command: `python bench/robustness.py`. "
-        f"{time.time() - start:.0f} s on {os.cpu_count()} CPU cores ({platform.machine()}), "
-        f"Keras {keras.__version__}, NumPy {np.__version__}.\n"
+        f"{args.curve_size} test pairs at levels {', '.join(map(str, LEVELS))}. "
+        f"Command: `{command(__file__, argv if argv is not None else sys.argv[1:])}`. "
+        f"{time.time() - start:.0f} s on {machine()}.\n"
     )
     print(text)
-    RESULTS.parent.mkdir(exist_ok=True)
-    temporary = RESULTS.with_name(f"{RESULTS.name}.tmp-{os.getpid()}")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, RESULTS)
+    write_results(RESULTS, text)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ Example:
 """
 
 import dataclasses
+import math
 import time
 
 import keras
@@ -163,6 +164,23 @@ def subset(data, size, seed=0):
     return {modality: values[keep] for modality, values in inputs.items()}, labels[keep]
 
 
+def optimizer(total_steps, learning_rate=1e-3):
+    """Returns the experiment's optimizer: Adam with a cosine decay of the learning rate to zero.
+
+    The decay makes the final model, the one judged, settle instead of
+    moving with the last steps: test accuracies on the held-out speaker
+    swing by several points from epoch to epoch at a constant rate.
+
+    Args:
+        total_steps: Training steps of the whole run.
+        learning_rate: Initial learning rate.
+
+    Returns:
+        A `keras.optimizers.Adam`.
+    """
+    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, total_steps))
+
+
 def _select(inputs, modalities):
     return {modality: inputs[modality] for modality in modalities}
 
@@ -181,6 +199,9 @@ def _check_data(name, data):
 def train_and_evaluate(name, train, test, epochs=10, seed=0, batch_size=64, modality_dropout=None,
                        callbacks=(), verbose=0):
     """Trains one model of the experiment and judges it on the test split.
+
+    Training uses Adam with a cosine-decayed learning rate (`optimizer`)
+    and judges the model of the last epoch.
 
     Args:
         name: One of `MODEL_NAMES`.
@@ -209,7 +230,8 @@ def train_and_evaluate(name, train, test, epochs=10, seed=0, batch_size=64, moda
             raise ConfigurationError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
     keras.utils.set_random_seed(seed)
     model = build(name, train[0]["audio"].shape[1:], modality_dropout=modality_dropout)
-    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(optimizer(epochs * math.ceil(len(train[1]) / batch_size)), "sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
     start = time.perf_counter()
     history = model.fit(_select(train[0], MODALITIES[name]), train[1], epochs=epochs, batch_size=batch_size,
                         callbacks=list(callbacks), verbose=verbose)

@@ -1,0 +1,26 @@
+"""ModalityDropout on AV-MNIST: one model that keeps its full-modality accuracy and copes with a missing modality.
+
+Trains the four models of `bench/robustness.py`'s modality dropout check
+(about seven minutes on two CPU cores), hence slow.
+"""
+
+import pathlib
+import sys
+
+import pytest
+
+sys.path.append(str(pathlib.Path(__file__).resolve().parents[2] / "bench"))
+
+import robustness as robustness_bench  # noqa: E402
+from mmzoo.datasets import load  # noqa: E402
+
+
+@pytest.mark.slow
+def test_a_model_trained_with_modality_dropout_matches_the_specialists():
+    train = load("av_mnist", split="train", as_dataset=False)
+    test = load("av_mnist", split="test", as_dataset=False)
+    _, accuracies, missing = robustness_bench.dropout_check(train, test, report=lambda line: None)
+    assert accuracies["concat"] > max(accuracies["image only"], accuracies["audio only"]) + 0.1
+    assert accuracies["concat + modality dropout"] >= accuracies["concat"] - 0.015
+    assert missing["audio"] >= accuracies["image only"] - 0.03
+    assert missing["image"] >= accuracies["audio only"] - 0.03
