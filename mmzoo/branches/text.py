@@ -8,6 +8,7 @@ from mmzoo.branches._validation import (
     check_positive_int,
     check_rate,
 )
+from mmzoo.branches.masked_pooling import MaskedGlobalMaxPooling1D
 from mmzoo.errors import ArgumentTypeError
 
 
@@ -85,7 +86,8 @@ def embedding(vocab_size, sequence_length=None, embedding_dim=64, pooling="avg",
             ids included.
         sequence_length: Fixed number of tokens per text, or None.
         embedding_dim: Size of the token embeddings.
-        pooling: `"avg"` (masked mean, `(batch, embedding_dim)`), `"max"`, or
+        pooling: `"avg"` (masked mean, `(batch, embedding_dim)`), `"max"`
+            (masked max, same shape), or
             `"tokens"` (`(batch, steps, embedding_dim)`, for attention
             fusion).
         dropout: Dropout rate on the embeddings (0 for none).
@@ -117,5 +119,5 @@ def embedding(vocab_size, sequence_length=None, embedding_dim=64, pooling="avg",
     if pooling == "avg":
         x = keras.layers.GlobalAveragePooling1D(name=f"{name}_avg_pool")(x)
     elif pooling == "max":
-        x = keras.layers.GlobalMaxPooling1D(name=f"{name}_max_pool")(x)
+        x = MaskedGlobalMaxPooling1D(name=f"{name}_max_pool")(x)
     return keras.Model(inputs, x, name=name)

@@ -56,3 +56,14 @@ def test_embedding_average_skips_padding():
     table = branch.get_layer("text_embedding_embedding").embeddings.numpy()
     features = branch.predict(np.array([[3, 4, 0, 0, 0]]), verbose=0)
     np.testing.assert_allclose(features[0], table[[3, 4]].mean(axis=0), rtol=1e-6)
+
+
+def test_embedding_max_skips_padding_even_when_the_padding_embedding_is_largest():
+    branch = branches.embedding(vocab_size=50, embedding_dim=4, pooling="max")
+    layer = branch.get_layer("text_embedding_embedding")
+    table = layer.embeddings.numpy()
+    table[0] = 100.0
+    layer.embeddings.assign(table)
+    features = branch.predict(np.array([[3, 4, 0, 0, 0], [0, 0, 0, 0, 0]]), verbose=0)
+    np.testing.assert_allclose(features[0], table[[3, 4]].max(axis=0), rtol=1e-6)
+    np.testing.assert_array_equal(features[1], np.zeros(4))
