@@ -11,9 +11,9 @@ def _runs(accuracies, parameters=1000):
              "training_seconds": 10.0, "seed": seed} for seed, value in enumerate(accuracies)]
 
 
-def test_defaults_are_three_seeds_ten_epochs_every_model():
+def test_defaults_are_three_seeds_five_epochs_every_model():
     args = bench.parse_args([])
-    assert args.seeds == [0, 1, 2] and args.epochs == 10 and args.holdout == "speaker"
+    assert args.seeds == [0, 1, 2] and args.epochs == 5 and args.holdout == "speaker"
     assert args.models == list(MODEL_NAMES) and args.train_size is None and args.out == bench.RESULTS
 
 
@@ -76,7 +76,7 @@ def test_verdict_needs_both_kinds_of_model():
 @pytest.mark.slow
 def test_fusion_beats_each_modality_alone_on_the_held_out_speaker():
     train, test = bench.load_data("speaker")
-    rows = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,), epochs=10,
+    rows = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,), epochs=5,
                      report=lambda line: None)
     accuracy = {name: runs[0]["accuracy"] for name, runs in rows.items()}
     assert accuracy["image only"] > 0.5 and accuracy["audio only"] > 0.35
