@@ -2,11 +2,13 @@
 
 import json
 
+import pytest
 from cli_runner import run_mmzoo
 
 MODELS = ["image only", "audio only", "concat", "weighted", "gated", "attention", "tensor", "late"]
 
 
+@pytest.mark.slow
 def test_quick_demo_writes_the_run_folder(tmp_path):
     folder = tmp_path / "runs" / "demo"
     process = run_mmzoo("demo", "--quick", "--train-size", "64", "--test-size", "100", "--out", folder)
