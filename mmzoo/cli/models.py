@@ -53,7 +53,7 @@ def _branch(modality, shape, vocab_size):
     if modality == "text":
         return branches.lstm(vocab_size, shape[0], embedding_dim=32, units=32)
     if len(shape) == 2:
-        return branches.audio_conv2d(input_shape=shape, filters=(16, 32), pooling="avg", units=64)
+        return branches.audio_conv2d(input_shape=shape, filters=(16, 32), pooling="avg", units=64, standardize=True)
     return branches.dense(input_dim=shape[0], units=(64,), batch_norm=True)
 
 
