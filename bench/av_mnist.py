@@ -30,7 +30,7 @@ from mmzoo.experiments.av_mnist import MODALITIES, MODEL_NAMES, SINGLE_MODALITY,
 
 RESULTS = RESULTS_DIR / "av_mnist.md"
 PUBLISHED = {"image only": "65-75%", "audio only": "40-66%"}
-"""Published test accuracies on the full AV-MNIST (`../shared/data/README.md`)."""
+"""Published test accuracies on the full AV-MNIST (CentralNet, Vielzeuf et al. 2018; MFAS, Perez-Rua et al. 2019; MultiBench, Liang et al. 2021)."""
 PUBLISHED_FUSION = "above the best single modality"
 HOLDOUTS = {"speaker": "a held-out speaker", "recording": "recordings 40-49 held out"}
 
@@ -155,7 +155,7 @@ def main(argv=None):
         f"Compact AV-MNIST bundled in `data/av_mnist.npz`, {HOLDOUTS[args.holdout]}; {scope}{len(train[1]):,} "
         f"training pairs, {args.epochs} epoch(s), batch 64; standard deviation over the seeds (sample, n-1), "
         "none for one seed. Published accuracies are those of the full benchmark "
-        "(`../shared/data/README.md`); our compact copy differs (15,000 / 2,000 / 5,000 pairs, 32x32 log-mel "
+        "(CentralNet, MFAS, MultiBench); our compact copy differs (15,000 / 2,000 / 5,000 pairs, 32x32 log-mel "
         "spectrograms, a held-out speaker by default; see `data/README.md`), so they set an order of "
         "magnitude, not a target.",
         f"Command: `{command(__file__, arguments)}`. {time.time() - start:.0f} s on {machine()}.\n",
