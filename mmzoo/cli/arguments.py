@@ -24,13 +24,7 @@ def positive_int(text):
     Raises:
         argparse.ArgumentTypeError: `text` is not an integer of at least 1.
     """
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer, received {text!r}")
-    return value
+    return _integer_at_least(text, 1, "a positive integer")
 
 
 def non_negative_int(text):
@@ -45,12 +39,16 @@ def non_negative_int(text):
     Raises:
         argparse.ArgumentTypeError: `text` is not an integer of at least 0.
     """
+    return _integer_at_least(text, 0, "a non-negative integer")
+
+
+def _integer_at_least(text, minimum, meaning):
     try:
         value = int(text)
     except ValueError:
-        value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, received {text!r}")
+        value = minimum - 1
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be {meaning}, received {text!r}")
     return value
 
 
