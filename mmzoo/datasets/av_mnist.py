@@ -1,18 +1,20 @@
 """AV-MNIST: MNIST digits with most of their energy removed, paired with spoken digits.
 
-The compact version bundled in the repository's `data/av_mnist.npz` is built by
-`python -m mmzoo.datasets.build_av_mnist`; `data/README.md` documents its
-sources, licences, sizes and splits.
+The compact version shipped inside the package, `mmzoo/data/av_mnist.npz`, is
+built by `python -m mmzoo.datasets.build_av_mnist`; `mmzoo/data/README.md`
+documents its sources, licences, sizes and splits.
 """
 
+import contextlib
 import json
 import pathlib
 
 import numpy as np
 
+from mmzoo import data as bundled
 from mmzoo.errors import ConfigurationError, describe_value
 
-DEFAULT_PATH = pathlib.Path(__file__).resolve().parents[2] / "data" / "av_mnist.npz"
+BUNDLED = "av_mnist.npz"
 SPLITS = ("train", "validation", "test")
 HOLDOUTS = ("speaker", "recording")
 CLASS_NAMES = tuple(range(10))
@@ -27,7 +29,7 @@ def load_av_mnist(split="train", holdout="speaker", path=None):
             of one FSDD speaker never heard in training, the default) or
             `"recording"` (recordings 40-49 of every speaker).
         path: `.npz` file written by `mmzoo.datasets.build_av_mnist`; defaults
-            to the compact copy in the repository's `data/` folder.
+            to the compact copy shipped in the package (`mmzoo/data/`).
 
     Returns:
         A tuple `(inputs, labels)`: `inputs["image"]` is `float32` of shape
@@ -47,13 +49,7 @@ def load_av_mnist(split="train", holdout="speaker", path=None):
         raise ConfigurationError(
             f"`holdout` must be one of {HOLDOUTS}. Received: holdout={describe_value(holdout)}"
         )
-    path = pathlib.Path(DEFAULT_PATH if path is None else path)
-    if not path.is_file():
-        raise FileNotFoundError(
-            f"AV-MNIST file {str(path)!r} not found. Build it with "
-            "`python -m mmzoo.datasets.build_av_mnist --source <data folder> --out <file>`."
-        )
-    with np.load(path) as archive:
+    with _archive(path) as archive:
         image_rows = archive[f"{holdout}_{split}_image"]
         audio_rows = archive[f"{holdout}_{split}_audio"]
         codes = archive["image_codes"][image_rows]
@@ -75,5 +71,18 @@ def settings(path=None):
         number of PCA components, the speech-to-noise ratio and the held-out
         speaker.
     """
-    with np.load(DEFAULT_PATH if path is None else path) as archive:
+    with _archive(path) as archive:
         return json.loads(str(archive["settings"]))
+
+
+@contextlib.contextmanager
+def _archive(path):
+    """Opens an AV-MNIST `.npz` file, the bundled copy if `path` is None."""
+    with bundled.path(BUNDLED) if path is None else contextlib.nullcontext(pathlib.Path(path)) as file:
+        if not file.is_file():
+            raise FileNotFoundError(
+                f"AV-MNIST file {str(file)!r} not found. Build it with "
+                "`python -m mmzoo.datasets.build_av_mnist --source <data folder> --out <file>`."
+            )
+        with np.load(file) as archive:
+            yield archive

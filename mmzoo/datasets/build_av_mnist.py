@@ -25,7 +25,7 @@ Recipe (CentralNet, Vielzeuf et al. 2018; MFAS, Perez-Rua et al. 2019):
 
 Run:
 
-    python -m mmzoo.datasets.build_av_mnist --source ../shared/data --out data/av_mnist.npz
+    python -m mmzoo.datasets.build_av_mnist --source ../shared/data --out mmzoo/data/av_mnist.npz
     python -m mmzoo.datasets.build_av_mnist --source ../shared/data --out av_mnist_full.npz --full
 """
 
@@ -318,7 +318,8 @@ def main(argv=None):
     """Command-line entry point: builds AV-MNIST and writes it to an `.npz` file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--source", required=True, help="folder with mnist.npz, fsdd/ and noise/")
-    parser.add_argument("--out", required=True, help="destination .npz file")
+    parser.add_argument("--out", required=True,
+                        help="destination .npz file (the bundled copy: mmzoo/data/av_mnist.npz in a checkout)")
     parser.add_argument("--full", action="store_true", help="published sizes: 55k/5k/10k pairs, 112x112")
     parser.add_argument("--snr-db", type=float, default=0.0, help="speech-to-noise ratio in dB")
     parser.add_argument("--test-speaker", default="yweweler", help="speaker held out by the speaker protocol")

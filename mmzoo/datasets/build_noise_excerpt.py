@@ -1,11 +1,11 @@
-"""Builds `data/background_noise.npz`: short excerpts of real background-noise recordings.
+"""Builds `mmzoo/data/background_noise.npz`: short excerpts of real background-noise recordings.
 
 The robustness tools (`mmzoo.robustness`, noise "background_noise") mix these
 excerpts into audio at a chosen speech-to-noise ratio. The file is rebuilt
 from the Speech Commands background-noise recordings (the same four real
 recordings AV-MNIST mixes in) by
 
-    python -m mmzoo.datasets.build_noise_excerpt --source <folder with the .wav files> --out data/background_noise.npz
+    python -m mmzoo.datasets.build_noise_excerpt --source <folder with the .wav files> --out mmzoo/data/background_noise.npz
 
 Each excerpt is `seconds` long at `sample_rate` Hz, 16-bit, cut at 85% of its
 recording (inside the last quarter, where AV-MNIST's test clips take their
@@ -65,7 +65,8 @@ def main(argv=None):
     """Command-line entry point: builds the excerpts and writes them to an `.npz` file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--source", required=True, help="folder with the background-noise .wav files")
-    parser.add_argument("--out", required=True, help="output .npz file")
+    parser.add_argument("--out", required=True,
+                        help="output .npz file (the bundled copy: mmzoo/data/background_noise.npz in a checkout)")
     parser.add_argument("--sample-rate", type=int, default=8000)
     parser.add_argument("--seconds", type=float, default=4.0)
     args = parser.parse_args(argv)

@@ -22,14 +22,14 @@ proportion to the level, reaching `min_snr_db` (-10 dB by default) at level
 """
 
 import functools
-import pathlib
 
 import librosa
 import numpy as np
 
+from mmzoo import data as bundled
 from mmzoo.errors import ConfigurationError
 
-NOISE_PATH = pathlib.Path(__file__).resolve().parents[2] / "data" / "background_noise.npz"
+NOISE_FILE = "background_noise.npz"
 FORMS = ("auto", "waveform", "log_mel")
 DB_RANGE = 80.0
 CHUNK = 512
@@ -78,17 +78,19 @@ def background_recordings(sample_rate=8000):
         Dict `{recording name: float32 waveform}`.
 
     Raises:
-        FileNotFoundError: `data/background_noise.npz` is missing.
+        FileNotFoundError: `mmzoo/data/background_noise.npz` is missing.
     """
-    if not NOISE_PATH.is_file():
-        raise FileNotFoundError(
-            f"Background noise file {str(NOISE_PATH)!r} not found. Build it with "
-            "`python -m mmzoo.datasets.build_noise_excerpt --source <noise folder> --out data/background_noise.npz`."
-        )
-    with np.load(NOISE_PATH) as archive:
-        waveforms = archive["waveforms"].astype(np.float32) / 32767.0
-        names = [str(name) for name in archive["names"]]
-        rate = int(archive["sample_rate"])
+    with bundled.path(NOISE_FILE) as path:
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"Background noise file {str(path)!r} not found. Build it with "
+                "`python -m mmzoo.datasets.build_noise_excerpt --source <noise folder> --out "
+                "mmzoo/data/background_noise.npz`."
+            )
+        with np.load(path) as archive:
+            waveforms = archive["waveforms"].astype(np.float32) / 32767.0
+            names = [str(name) for name in archive["names"]]
+            rate = int(archive["sample_rate"])
     if rate != sample_rate:
         waveforms = librosa.resample(waveforms, orig_sr=rate, target_sr=sample_rate)
     return dict(zip(names, waveforms))

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from mmzoo import data as bundled
 from mmzoo.datasets import available, load, load_av_mnist
-from mmzoo.datasets.av_mnist import DEFAULT_PATH
 from mmzoo.datasets.build_av_mnist import build, save
 from mmzoo.errors import ConfigurationError
 
@@ -15,7 +15,7 @@ SHARED = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 
 @pytest.fixture(scope="module")
 def archive():
-    with np.load(DEFAULT_PATH) as data:
+    with bundled.path("av_mnist.npz") as path, np.load(path) as data:
         return {key: data[key] for key in data.files}
 
 
