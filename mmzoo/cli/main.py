@@ -3,12 +3,14 @@
 import argparse
 import sys
 
+from mmzoo import __version__
 from mmzoo.cli import demo, evaluate, export, listing, train
 from mmzoo.cli.arguments import UsageError
 from mmzoo.errors import MmzooError
 
 COMMANDS = (listing, demo, train, evaluate, export)
 EPILOG = """examples:
+  mmzoo --version
   mmzoo list
   mmzoo describe gated
   mmzoo demo --quick
@@ -49,6 +51,8 @@ def build_parser():
     """
     parser = Parser(prog="mmzoo", description="Multimodal (image + text + audio) models for Keras 3.",
                     epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"mmzoo {__version__}",
+                        help="print 'mmzoo <version>' and exit")
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=Parser)
     for command in COMMANDS:
         command.add_parser(subcommands)
