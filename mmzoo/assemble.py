@@ -157,3 +157,57 @@ def build_model(branches, fusion="concat", head=None, name="mmzoo_model", modali
     fused = fusion_layer(features)
     outputs = head(fused, from_logits=fusion_layer.produces_logits)
     return keras.Model(inputs, outputs, name=name)
+
+
+def branch_outputs(model):
+    """Traces a model of `build_model` again and returns each modality's branch features in the new graph.
+
+    The branches' layers are shared, not copied, so a model built on the
+    returned tensors (e.g. with auxiliary heads on the features, or a
+    feature extractor) trains and reads the same weights as `model`.
+
+    Example:
+        >>> inputs, outputs, features = branch_outputs(model)
+        >>> extractor = keras.Model(inputs, features)      # {modality: (batch, dim)}
+
+    Args:
+        model: A model made by `build_model`.
+
+    Returns:
+        A tuple `(inputs, outputs, features)`: the new symbolic inputs (a
+        dict named by modality), the model's outputs on them, and
+        `{modality: the branch's output}` before any modality dropout.
+
+    Raises:
+        ArgumentTypeError: `model` is not a Keras model with dict inputs.
+        ConfigurationError: a modality's branch (a nested `keras.Model`
+            called on that input) cannot be found.
+    """
+    if not isinstance(model, keras.Model) or not isinstance(getattr(model, "input", None), dict):
+        raise ArgumentTypeError(
+            "`model` must be a model made by mmzoo.build_model, with inputs named by modality. "
+            f"Received: model={model!r}"
+        )
+    inputs = {name: keras.Input(batch_shape=tensor.shape, dtype=tensor.dtype, name=name)
+              for name, tensor in model.input.items()}
+    modality_of = {id(tensor): name for name, tensor in inputs.items()}
+    features = {}
+
+    def call(layer, *args, **kwargs):
+        outputs = layer(*args, **kwargs)
+        if isinstance(layer, MissingModalities):
+            cleaned, _ = outputs
+            modality_of.update({id(tensor): name for name, tensor in cleaned.items()})
+        elif isinstance(layer, keras.Model) and args and id(args[0]) in modality_of:
+            features[modality_of[id(args[0])]] = outputs
+        return outputs
+
+    traced = keras.models.clone_model(model, input_tensors=inputs, clone_function=lambda layer: layer,
+                                      call_function=call)
+    missing = sorted(set(inputs) - set(features))
+    if missing:
+        raise ConfigurationError(
+            "Every input of the model must feed a branch (a keras.Model), as in mmzoo.build_model. "
+            f"Received: model={model.name!r} whose inputs {missing} feed no branch"
+        )
+    return inputs, traced.output, features

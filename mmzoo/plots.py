@@ -17,6 +17,7 @@ import os
 
 import keras
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import numpy as np
 from sklearn import metrics as sk_metrics
 
@@ -156,9 +157,93 @@ def training_curves(history, metrics=None, path=None):
                 ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
         ax.set_title(name)
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
         ax.legend()
         ax.grid(alpha=0.3)
+    return _finish(figure, path)
+
+
+def _check_scores(scores):
+    if not isinstance(scores, dict) or not scores:
+        raise ArgumentTypeError(
+            "`scores` must be a non-empty dict {model name: score or list of scores (one per seed)}. "
+            f"Received: scores={describe_value(scores)}"
+        )
+    return {str(name): _numeric_series(f"scores[{name!r}]",
+                                       values if isinstance(values, (list, tuple, np.ndarray)) else [values])
+            for name, values in scores.items()}
+
+
+def model_comparison(scores, single_modality=(), references=None, metric="test accuracy", path=None):
+    """Plots one score per model as bars: fusions and single modalities apart, references as lines.
+
+    Example:
+        >>> mmzoo.plots.model_comparison(
+        ...     {"image only": 0.61, "audio only": 0.68, "concat": 0.89},
+        ...     single_modality=["image only", "audio only"],
+        ...     references={"plain Keras concat": 0.87})
+
+    Args:
+        scores: `{model name: score}`, or `{model name: [score of each
+            seed]}`: the bar is the mean, with the standard deviation as an
+            error bar and each seed as a dot.
+        single_modality: Names of `scores` that see one modality (drawn
+            grey, the fusions blue).
+        references: Optional `{label: score}` drawn as dashed horizontal
+            lines (e.g. a hand-written model).
+        metric: Name of the score, the axis label.
+        path: Optional path of a PNG file to save the figure to.
+
+    Returns:
+        A `matplotlib.figure.Figure`.
+
+    Raises:
+        TypeError: `scores` or `references` is not a dict.
+        ValueError: a score is not a number, or `single_modality` names an
+            unknown model.
+    """
+    scores = _check_scores(scores)
+    unknown = [name for name in single_modality if name not in scores]
+    if isinstance(single_modality, str) or unknown:
+        raise ConfigurationError(
+            f"`single_modality` must list names of `scores` {list(scores)}. "
+            f"Received: single_modality={describe_value(single_modality)}"
+        )
+    references = {} if references is None else references
+    if not isinstance(references, dict):
+        raise ArgumentTypeError(
+            f"`references` must be a dict {{label: score}} or None. Received: references={describe_value(references)}"
+        )
+    references = {str(label): float(_numeric_series(f"references[{label!r}]", [value])[0])
+                  for label, value in references.items()}
+    _check_path(path)
+    figure, (ax,) = _figure(1, panel_width=max(6.0, 0.9 * len(scores) + 2), panel_height=4.5, max_columns=1)
+    names = list(scores)
+    means = [float(np.mean(scores[name])) for name in names]
+    errors = [float(np.std(scores[name], ddof=1)) if len(scores[name]) > 1 else 0.0 for name in names]
+    colours = ["tab:gray" if name in single_modality else "tab:blue" for name in names]
+    ax.bar(range(len(names)), means, yerr=errors, color=colours, capsize=4, alpha=0.85)
+    for position, name in enumerate(names):
+        if len(scores[name]) > 1:
+            ax.plot([position] * len(scores[name]), scores[name], "k.", markersize=4)
+        ax.annotate(f"{means[position]:.1%}" if max(means) <= 1 else f"{means[position]:.3g}",
+                    (position, means[position] + errors[position]), ha="center", va="bottom", xytext=(0, 3),
+                    textcoords="offset points", fontsize=8)
+    for style, (label, value) in zip(("--", ":", "-."), references.items()):
+        ax.axhline(value, color="tab:red", linestyle=style, label=f"{label}: {value:.1%}" if value <= 1 else label)
+    ax.set_xticks(range(len(names)), labels=names, rotation=30, ha="right")
+    ax.set_ylabel(metric)
+    low = min(means + list(references.values()))
+    ax.set_ylim(max(0.0, low - 0.1) if max(means) <= 1 else None, 1.0 if max(means) <= 1 else None)
+    handles = [plt.Rectangle((0, 0), 1, 1, color="tab:blue", alpha=0.85),
+               plt.Rectangle((0, 0), 1, 1, color="tab:gray", alpha=0.85)]
+    legend = ax.legend(handles + ax.get_legend_handles_labels()[0],
+                       ["fusion", "single modality"] + ax.get_legend_handles_labels()[1], loc="upper left",
+                       fontsize=8)
+    legend.set_zorder(5)
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_title(f"{metric} per model")
     return _finish(figure, path)
 
 

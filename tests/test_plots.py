@@ -276,3 +276,34 @@ def test_robustness_curves_bad_arguments():
         plots.robustness_curves({"a": ([0], ["high"])})
     with pytest.raises(ArgumentTypeError, match="Received: title=3"):
         plots.robustness_curves({"a": ([0], [1.0])}, title=3)
+
+
+def test_model_comparison_draws_a_bar_per_model_and_the_reference_line(tmp_path):
+    path = tmp_path / "comparison.png"
+    figure = plots.model_comparison({"image only": 0.61, "audio only": [0.66, 0.70], "concat": [0.88, 0.9]},
+                                    single_modality=["image only", "audio only"],
+                                    references={"plain Keras concat": 0.87}, path=path)
+    ax = figure.axes[0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["image only", "audio only", "concat"]
+    heights = [patch.get_height() for patch in ax.patches]
+    assert heights == pytest.approx([0.61, 0.68, 0.89])
+    assert [line.get_ydata()[0] for line in ax.get_lines() if line.get_linestyle() == "--"] == [0.87]
+    assert path.is_file() and path.stat().st_size > 0
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"scores": {}}, "scores="),
+    ({"scores": {"a": "high"}}, "scores\\['a'\\]"),
+    ({"scores": {"a": 0.5}, "single_modality": ["b"]}, "single_modality=\\['b'\\]"),
+    ({"scores": {"a": 0.5}, "references": [0.4]}, "references=\\[0.4\\]"),
+])
+def test_model_comparison_names_bad_arguments(arguments, message):
+    with pytest.raises((mmzoo.ConfigurationError, mmzoo.ArgumentTypeError), match=message):
+        plots.model_comparison(**arguments)
+
+
+def test_training_curves_tick_whole_epochs():
+    figure = plots.training_curves({"loss": [1.0, 0.8, 0.7], "val_loss": [1.1, 0.9, 0.85]})
+    ticks = figure.axes[0].get_xticks()
+    assert all(float(tick).is_integer() for tick in ticks)
+    assert len(figure.axes[0].get_lines()) == 2

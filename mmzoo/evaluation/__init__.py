@@ -11,10 +11,13 @@
 - `classification_metrics` and `regression_metrics`: the same reports from
   arrays of labels and predictions.
 - `predict_with_labels`: the labels and predictions of every output, paired.
+- `modality_balance`: how well each branch of a fused model does on its own
+  (linear probes on its features), next to single-modality models.
 
 The metrics are computed by scikit-learn.
 """
 
+from mmzoo.evaluation.balance import ModalityBalance, branch_features, modality_balance
 from mmzoo.evaluation.evaluator import evaluate, predict_with_labels
 from mmzoo.evaluation.metrics import classification_metrics, regression_metrics
 from mmzoo.evaluation.reports import ClassificationReport, EvaluationReport, RegressionReport
@@ -22,4 +25,5 @@ from mmzoo.evaluation.reports import ClassificationReport, EvaluationReport, Reg
 __all__ = [
     "evaluate", "predict_with_labels", "classification_metrics", "regression_metrics",
     "EvaluationReport", "ClassificationReport", "RegressionReport",
+    "modality_balance", "ModalityBalance", "branch_features",
 ]

@@ -16,8 +16,14 @@
 - `fit`: builds inside the strategy's scope, trains (with a distributed loop
   under `MultiWorkerMirroredStrategy`), keeps the best model, resumes after
   a crash, mixed precision, seeding, frozen-backbone caching.
+- `recipe`: the measured training settings (cosine learning rate, batch,
+  auxiliary-head weight) shared by `mmzoo demo`, `mmzoo train` and the benches.
+- `with_auxiliary_heads`: a training model with one classifier per branch,
+  against modality imbalance.
 """
 
+from mmzoo.training import recipe
+from mmzoo.training.auxiliary import with_auxiliary_heads
 from mmzoo.training.caching import feature_model, frozen_branches
 from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile
@@ -26,5 +32,5 @@ from mmzoo.training.strategy import get_strategy
 
 __all__ = [
     "get_strategy", "compile", "fit",
-    "BackupAndRestore", "BestModelCheckpoint", "frozen_branches", "feature_model",
+    "BackupAndRestore", "BestModelCheckpoint", "frozen_branches", "feature_model", "with_auxiliary_heads", "recipe",
 ]

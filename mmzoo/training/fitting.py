@@ -8,7 +8,8 @@ import tensorflow as tf
 
 from mmzoo.branches._validation import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.training import distributed_loop
+from mmzoo.training import distributed_loop, recipe
+from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads
 from mmzoo.training.caching import cache_features, feature_model, frozen_branches
 from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile as compile_model
@@ -130,6 +131,24 @@ def _cache_frozen(model, strategy, train, validation, global_batch_size):
         return feature_model(model, frozen), train, validation
 
 
+def _steps_per_epoch(dataset):
+    """The number of batches of a batched dataset, or a clear error when TensorFlow cannot tell it."""
+    steps = int(dataset.cardinality())
+    if steps < 1:
+        raise ConfigurationError(
+            "learning_rate='cosine' needs the number of steps per epoch, and this dataset's length is unknown "
+            "(e.g. after filter): give a dataset of known length (`dataset.apply("
+            "tf.data.experimental.assert_cardinality(n))`) or a learning rate. Received: learning_rate='cosine'"
+        )
+    return steps
+
+
+def _labels_for_every_output(dataset, model):
+    """Gives every output of an auxiliary-head model the labels of the fused output."""
+    names = list(model.output_names)
+    return dataset.map(lambda inputs, labels: (inputs, {name: labels for name in names}))
+
+
 def _checkpointing(checkpoint_dir, trained, model, monitor, chief):
     """Restores the backup in `checkpoint_dir`, if any; returns `(callbacks, epochs already done)`."""
     if checkpoint_dir is None:
@@ -146,7 +165,7 @@ def _checkpointing(checkpoint_dir, trained, model, monitor, chief):
 def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, strategy="auto",
         checkpoint_dir=None, mixed_precision=False, early_stopping=None, seed=None,
         cache_frozen=False, optimizer="adam", learning_rate=None, callbacks=(), shuffle=True,
-        verbose="auto"):
+        verbose="auto", auxiliary_heads=None):
     """Builds, compiles and trains a model on one device, several GPUs or several machines.
 
     The model is built by `build_fn_or_model` inside the strategy's scope
@@ -204,11 +223,21 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
             the network on them. The returned model still takes raw
             inputs.
         optimizer: A Keras optimizer name or optimizer.
-        learning_rate: A positive float or schedule, or None for the
-            optimizer's default.
+        learning_rate: A positive float or schedule, None for the
+            optimizer's default, or "cosine": `mmzoo.training.recipe`'s
+            cosine decay from 1e-3 to zero over the run's steps (the default
+            of `mmzoo train`; a dataset must then have a known length).
         callbacks: More Keras callbacks.
         shuffle: Whether to shuffle numpy data every epoch.
         verbose: 0, 1 (progress bar), 2 (one line per epoch) or "auto".
+        auxiliary_heads: None, or the loss weight of an auxiliary classifier
+            trained on each branch's features beside the fused output
+            (`with_auxiliary_heads`; `mmzoo.training.recipe.AUXILIARY_WEIGHT`
+            is the measured default of `mmzoo train`), against a fusion that
+            under-trains a modality. The returned model has no auxiliary
+            heads; the history then logs each output's loss and metrics
+            (e.g. "label_accuracy", "image_auxiliary_loss"), "loss" being
+            their weighted sum.
 
     Returns:
         A tuple `(model, history)`: the trained model (taking raw inputs)
@@ -225,6 +254,17 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
     _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
                      checkpoint_dir, mixed_precision, early_stopping, seed, cache_frozen,
                      callbacks, shuffle, verbose)
+    check_auxiliary_weight("auxiliary_heads", auxiliary_heads)
+    if isinstance(learning_rate, str) and learning_rate != "cosine":
+        raise ConfigurationError(
+            "`learning_rate` must be a positive number, a LearningRateSchedule, 'cosine' or None. "
+            f"Received: learning_rate={learning_rate!r}"
+        )
+    if auxiliary_heads is not None and cache_frozen:
+        raise ConfigurationError(
+            "Auxiliary heads train the branches, and cached frozen branches cannot train: use one or the "
+            f"other. Received: auxiliary_heads={auxiliary_heads!r}, cache_frozen=True"
+        )
     if isinstance(build_fn_or_model, keras.Model):
         _check_prebuilt(build_fn_or_model, strategy, mixed_precision)
     strategy = get_strategy(strategy)
@@ -244,9 +284,16 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
                                   if cache_frozen else (model, train, validation))
     train_data = to_dataset(train, trained, global_batch_size, shuffle=shuffle, seed=seed)
     validation_data = None if validation is None else to_dataset(validation, trained, global_batch_size)
+    if auxiliary_heads is not None:
+        with strategy.scope():
+            trained = with_auxiliary_heads(trained, auxiliary_heads)
+        train_data, validation_data = (None if data is None else _labels_for_every_output(data, trained)
+                                       for data in (train_data, validation_data))
 
     monitor = "loss" if validation is None else "val_loss"
     chief = is_chief(strategy)
+    if isinstance(learning_rate, str) and learning_rate == "cosine":
+        learning_rate = recipe.learning_rate(_steps_per_epoch(train_data), epochs)
     with strategy.scope():
         compile_model(trained, optimizer=optimizer, learning_rate=learning_rate)
         if trained is not model:
