@@ -32,8 +32,8 @@ import sys
 __version__ = "0.1.0"
 
 SUBPACKAGES = (
-    "branches", "datasets", "evaluation", "export", "fusion", "heads", "plots", "preprocessing", "robustness",
-    "training", "zoo",
+    "branches", "datasets", "evaluation", "export", "fusion", "heads", "layers", "plots", "preprocessing",
+    "robustness", "training", "zoo",
 )
 _NAMES = {
     "build_model": "mmzoo.assemble",
@@ -44,7 +44,7 @@ _NAMES = {
 }
 
 __all__ = [
-    "build_model", "branches", "fusion", "heads", "zoo", "training", "datasets", "preprocessing",
+    "build_model", "branches", "fusion", "heads", "layers", "zoo", "training", "datasets", "preprocessing",
     "evaluation", "plots", "export", "robustness", "ModalityDropout",
     "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__", "load",
 ]

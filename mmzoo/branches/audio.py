@@ -7,6 +7,7 @@ spectrogram for `conv2d`.
 
 import keras
 
+from mmzoo.layers import BandMeanNormalization
 from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo.branches._validation import (
     check_bool,
@@ -55,7 +56,7 @@ def dense(input_dim=128, units=(128,), activation="relu", dropout=0.0,
 
 def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
            padding="same", activation="relu", batch_norm=False, dropout=0.0,
-           pooling="flatten", units=None, standardize=False, name="audio_conv2d"):
+           pooling="flatten", units=None, standardize=False, subtract_band_mean=False, name="audio_conv2d"):
     """Builds an audio branch: Conv2D + MaxPooling blocks on a spectrogram.
 
     Args:
@@ -78,6 +79,11 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
             as they are, the convolutions' batch statistics drift faster
             than BatchNormalization's moving averages follow, and the
             model predicts much worse than it trains.
+        subtract_band_mean: Whether to subtract, per clip, each frequency
+            band's mean over time first (`mmzoo.layers.BandMeanNormalization`,
+            cepstral mean normalisation on log-mel bands): it removes the
+            colouring of the microphone, the room and the voice, and helps
+            on speakers never heard in training.
         name: Name of the returned model; also prefixes its own layers.
 
     Returns:
@@ -86,11 +92,13 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
     Raises:
         ValueError: a size is not positive, the spectrogram is too small for
             the stack, or `padding`/`pooling` is unknown.
-        TypeError: a size has the wrong type, or `standardize` is not a bool.
+        TypeError: a size has the wrong type, or `standardize` or
+            `subtract_band_mean` is not a bool.
     """
     input_shape = check_input_shape("input_shape", input_shape, (2, 3))
     filters = check_conv_arguments(filters, kernel_size, pool_size, padding, pooling, dropout, units)
     check_bool("standardize", standardize)
+    check_bool("subtract_band_mean", subtract_band_mean)
     image_shape = input_shape if len(input_shape) == 3 else input_shape + (1,)
     check_spatial_size(image_shape, len(filters), kernel_size, pool_size, padding)
 
@@ -98,6 +106,8 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
     x = inputs
     if len(input_shape) == 2:
         x = keras.layers.Reshape(image_shape, name=f"{name}_add_channel")(x)
+    if subtract_band_mean:
+        x = BandMeanNormalization(name=f"{name}_band_mean")(x)
     if standardize:
         x = keras.layers.BatchNormalization(momentum=0.9, center=False, scale=False, name=f"{name}_standardize")(x)
     features = conv_stack(x, filters, kernel_size, pool_size, padding, activation,

@@ -14,7 +14,11 @@ held-out speaker, against a hand-written Keras model trained side by side):
   0.5 and a 128-wide Dense: a wider stack generalises better to a speaker
   never heard in training (69.9% and 72.4% on seeds 0 and 1, against 68.8%
   and 68.1% for 16-32-64 filters with dropout 0.3).
-- The spectrogram is standardised first (`standardize=True`): log-mel
+- Each frequency band's mean over the clip is subtracted first
+  (`subtract_band_mean=True`, cepstral mean normalisation): +2.4 and +1.8
+  points on seeds 0 and 1 for a speaker never heard in training (72.3% and
+  74.2%); standardising each clip as a whole instead did not help (69.5%).
+- The spectrogram is then standardised (`standardize=True`): log-mel
   values sit far from zero with a small spread, and without it batch
   normalisation's moving statistics lag behind (see `audio_conv2d`).
 - Images: two Conv2D blocks, flattened, dropout 0.3, a 64-wide Dense, as
@@ -41,7 +45,7 @@ def for_input(modality, input_shape, vocab_size=None):
     | modality | input shape                    | branch                                        |
     |----------|--------------------------------|-----------------------------------------------|
     | image    | `(height, width, channels)`    | `conv2d`: 16-32 filters, flatten, Dense 64    |
-    | audio    | `(frames, frequency bins)`     | `audio_conv2d`: 32-64-128 filters (fewer blocks below 8x8), BN, flatten, Dense 128, standardised |
+    | audio    | `(frames, frequency bins)`     | `audio_conv2d`: band means removed, standardised, 32-64-128 filters (fewer blocks below 8x8), BN, flatten, Dense 128 |
     | audio    | `(features,)`                  | `dense`: batch-normalised input, Dense 64     |
     | text     | `(tokens,)`                    | `lstm`: 32-wide embedding and state           |
 
@@ -84,5 +88,5 @@ def for_input(modality, input_shape, vocab_size=None):
     if len(input_shape) == 2:
         blocks = max(1, min(3, int(math.log2(max(1, min(input_shape))))))
         return audio_conv2d(input_shape=input_shape, filters=(32, 64, 128)[:blocks], batch_norm=True, pooling="flatten",
-                            dropout=0.5, units=128, standardize=True)
+                            dropout=0.5, units=128, standardize=True, subtract_band_mean=True)
     return dense(input_dim=input_shape[0], units=(64,), batch_norm=True)
