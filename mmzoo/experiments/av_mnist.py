@@ -24,6 +24,9 @@ import mmzoo.heads as heads
 from mmzoo.assemble import build_model
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import evaluate
+from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads
+from mmzoo.training import recipe
+from mmzoo.training.compiling import compile as compile_model
 
 MODALITIES = {
     "image only": ("image",),
@@ -39,31 +42,32 @@ MODALITIES = {
 
 MODEL_NAMES = tuple(MODALITIES)
 SINGLE_MODALITY = ("image only", "audio only")
+
 FUSIONS = tuple(name for name in MODEL_NAMES if name not in SINGLE_MODALITY)
 
 
-def image_branch():
-    """A small CNN for the 28x28 PCA-reduced digits.
+def image_branch(input_shape=(28, 28, 1)):
+    """The image branch: `mmzoo.branches.for_input("image", ...)`, whose docstring says why.
+
+    Args:
+        input_shape: Shape of one image.
 
     Returns:
-        A branch `keras.Model` from `(28, 28, 1)` images to 64 features.
+        A branch `keras.Model` to 64 features.
     """
-    return branches.conv2d(input_shape=(28, 28, 1), filters=(16, 32), dropout=0.3, units=64)
+    return branches.for_input("image", tuple(input_shape))
 
 
 def audio_branch(input_shape):
-    """A small CNN over the `(time, mel)` log-mel spectrogram, standardised first.
+    """The spectrogram branch: `mmzoo.branches.for_input("audio", ...)`, whose docstring says why.
 
     Args:
         input_shape: Shape of one spectrogram, `(frames, n_mels)`.
 
     Returns:
-        A branch `keras.Model` to 64 features.
+        A branch `keras.Model` to 128 features.
     """
-    return branches.audio_conv2d(
-        input_shape=input_shape, filters=(16, 32, 64), batch_norm=True, pooling="avg", dropout=0.3, units=64,
-        standardize=True,
-    )
+    return branches.for_input("audio", tuple(input_shape))
 
 
 def _check_name(name):
@@ -92,7 +96,7 @@ def build(name, audio_shape, modality_dropout=None):
         ConfigurationError: `name` is not a model of the experiment.
     """
     _check_name(name)
-    makers = {"image": image_branch, "audio": lambda: audio_branch(tuple(audio_shape))}
+    makers = {"image": image_branch, "audio": lambda: audio_branch(audio_shape)}
     fusion = "concat" if name in SINGLE_MODALITY else name
     return build_model(
         branches={modality: makers[modality]() for modality in MODALITIES[name]},
@@ -164,23 +168,6 @@ def subset(data, size, seed=0):
     return {modality: values[keep] for modality, values in inputs.items()}, labels[keep]
 
 
-def optimizer(total_steps, learning_rate=1e-3):
-    """Returns the experiment's optimizer: Adam with a cosine decay of the learning rate to zero.
-
-    The decay makes the final model, the one judged, settle instead of
-    moving with the last steps: test accuracies on the held-out speaker
-    swing by several points from epoch to epoch at a constant rate.
-
-    Args:
-        total_steps: Training steps of the whole run.
-        learning_rate: Initial learning rate.
-
-    Returns:
-        A `keras.optimizers.Adam`.
-    """
-    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(learning_rate, total_steps))
-
-
 def _select(inputs, modalities):
     return {modality: inputs[modality] for modality in modalities}
 
@@ -196,12 +183,12 @@ def _check_data(name, data):
         raise ConfigurationError(f"`{name}` lacks the modalities {missing}. Received keys: {sorted(data[0])}")
 
 
-def train_and_evaluate(name, train, test, epochs=10, seed=0, batch_size=64, modality_dropout=None,
-                       callbacks=(), verbose=0):
+def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BATCH_SIZE, modality_dropout=None,
+                       auxiliary_heads=None, validation=None, callbacks=(), verbose=0):
     """Trains one model of the experiment and judges it on the test split.
 
-    Training uses Adam with a cosine-decayed learning rate (`optimizer`)
-    and judges the model of the last epoch.
+    Training follows `mmzoo.training.recipe`: Adam with a cosine-decayed
+    learning rate, batch 64; the model of the last epoch is judged.
 
     Args:
         name: One of `MODEL_NAMES`.
@@ -211,32 +198,65 @@ def train_and_evaluate(name, train, test, epochs=10, seed=0, batch_size=64, moda
         seed: Seed of the weights and the shuffling.
         batch_size: Samples per step.
         modality_dropout: Passed to `mmzoo.build_model`.
+        auxiliary_heads: Loss weight of an auxiliary classifier on each
+            branch of a fusion (`mmzoo.training.with_auxiliary_heads`; e.g.
+            `recipe.AUXILIARY_WEIGHT`), or None for none; single-modality
+            models never have them.
+        validation: Optional `(inputs, labels)` pairs judged after every
+            epoch (the history gets "val_loss" and "val_accuracy").
         callbacks: Keras callbacks of the training (e.g. a progress bar).
         verbose: Verbosity of `keras.Model.fit`.
 
     Returns:
-        A `Result`.
+        A `Result`; its history holds "loss" and "accuracy" of the fused
+        output (and their "val_" versions), whatever auxiliary heads trained.
 
     Raises:
         ConfigurationError: `name` is unknown, `epochs` or `batch_size` is
-            not positive, or the data lacks a modality.
+            not positive, `auxiliary_heads` is not a positive weight or
+            None, or the data lacks a modality.
         ArgumentTypeError: the data is not `(dict of arrays, labels)`.
     """
     _check_name(name)
     _check_data("train", train)
     _check_data("test", test)
+    if validation is not None:
+        _check_data("validation", validation)
     for argument, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ConfigurationError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
+    check_auxiliary_weight("auxiliary_heads", auxiliary_heads)
     keras.utils.set_random_seed(seed)
     model = build(name, train[0]["audio"].shape[1:], modality_dropout=modality_dropout)
-    model.compile(optimizer(epochs * math.ceil(len(train[1]) / batch_size)), "sparse_categorical_crossentropy",
-                  metrics=["accuracy"])
+    trainer = model if auxiliary_heads is None or name in SINGLE_MODALITY else with_auxiliary_heads(
+        model, auxiliary_heads)
+    compile_model(trainer, learning_rate=recipe.learning_rate(math.ceil(len(train[1]) / batch_size), epochs))
     start = time.perf_counter()
-    history = model.fit(_select(train[0], MODALITIES[name]), train[1], epochs=epochs, batch_size=batch_size,
-                        callbacks=list(callbacks), verbose=verbose)
+    history = trainer.fit(
+        _select(train[0], MODALITIES[name]), _labels(trainer, train[1]), epochs=epochs, batch_size=batch_size,
+        validation_data=None if validation is None else (_select(validation[0], MODALITIES[name]),
+                                                         _labels(trainer, validation[1])),
+        callbacks=list(callbacks), verbose=verbose)
     seconds = time.perf_counter() - start
     report = evaluate(model, (_select(test[0], MODALITIES[name]), test[1]), batch_size=256)
     output = report[model.output_names[0]]
     return Result(name, output.accuracy, output.macro_f1, model.count_params(), seconds, model,
-                  dict(history.history), report)
+                  _fused_history(history.history, model.output_names[0], trainer is not model), report)
+
+
+def _labels(trainer, labels):
+    """The labels of every output of the trainer (the same digits for the fused and auxiliary outputs)."""
+    return labels if len(trainer.output_names) == 1 else {output: labels for output in trainer.output_names}
+
+
+def _fused_history(history, output, auxiliary):
+    """Keeps the fused output's loss and accuracy under their plain names ("loss", "accuracy", "val_...")."""
+    if not auxiliary:
+        return dict(history)
+    kept = {}
+    for prefix in ("", "val_"):
+        for metric in ("loss", "accuracy"):
+            key = f"{prefix}{output}_{metric}"
+            if key in history:
+                kept[f"{prefix}{metric}"] = history[key]
+    return kept

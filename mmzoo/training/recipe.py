@@ -8,8 +8,10 @@ side (`python bench/av_mnist.py`, `bench/results/av_mnist.md`):
   steps (at a constant rate, held-out-speaker accuracy swung by 3-5 points
   from epoch to epoch); a peak of 3e-3 did worse than 1e-3.
 - Batch 64.
-- Fusions train with an auxiliary classifier on each branch, each loss
-  weighing `AUXILIARY_WEIGHT` (`mmzoo.training.with_auxiliary_heads`).
+- Auxiliary per-modality heads (`mmzoo.training.with_auxiliary_heads`,
+  `fit(auxiliary_heads=AUXILIARY_WEIGHT)`) are an option, not the default:
+  on AV-MNIST they changed concat fusion by less than the spread between
+  seeds (`bench/results/av_mnist.md`, modality balance).
 """
 
 import keras

@@ -3,6 +3,7 @@
 import pytest
 
 import av_mnist as bench
+from mmzoo.evaluation import ModalityBalance
 from mmzoo.experiments.av_mnist import MODEL_NAMES
 
 
@@ -11,17 +12,20 @@ def _runs(accuracies, parameters=1000):
              "training_seconds": 10.0, "seed": seed} for seed, value in enumerate(accuracies)]
 
 
-def test_defaults_are_three_seeds_five_epochs_every_model():
+def test_defaults_are_three_seeds_five_epochs_every_model_with_the_reference():
     args = bench.parse_args([])
     assert args.seeds == [0, 1, 2] and args.epochs == 5 and args.holdout == "speaker"
     assert args.models == list(MODEL_NAMES) and args.train_size is None and args.out == bench.RESULTS
+    assert args.reference and args.balance
 
 
 def test_quick_settings_parse():
     args = bench.parse_args(["--seeds", "4", "--epochs", "1", "--train-size", "2000", "--holdout", "recording",
-                             "--models", "image only", "concat"])
+                             "--models", "image only", "concat", "--no-reference", "--no-balance"])
     assert args.seeds == [4] and args.epochs == 1 and args.train_size == 2000
     assert args.holdout == "recording" and args.models == ["image only", "concat"]
+    assert not args.reference and not args.balance
+    assert args.out == bench.RESULTS_BY_HOLDOUT["recording"] != bench.RESULTS
 
 
 @pytest.mark.parametrize(
@@ -45,18 +49,18 @@ def test_bad_arguments_end_with_a_message_naming_the_argument(argv, message, cap
     assert message in capsys.readouterr().err
 
 
-def test_table_gives_mean_std_published_range_and_every_seed():
+def test_table_gives_mean_std_the_reference_the_difference_and_every_seed():
     rows = {"image only": _runs([0.60, 0.62, 0.64], parameters=105866), "late": _runs([0.70, 0.72, 0.74])}
-    lines = bench.table(rows).splitlines()
-    assert lines[0].startswith("| model | modalities | test accuracy (mean ± std) |")
-    assert lines[2] == ("| image only | image | 62.0% ± 2.0 | 61.0% ± 2.0 | 65-75% | 105,866 | 10 "
+    lines = bench.table(rows, {"late": _runs([0.69, 0.71])}).splitlines()
+    assert lines[0].startswith("| model | modalities | mmzoo test accuracy (mean ± std) |")
+    assert lines[2] == ("| image only | image | 62.0% ± 2.0 | 61.0% ± 2.0 |  |  | 65-75% | 105,866 | 10 "
                         "| 60.0, 62.0, 64.0 |")
-    assert lines[3].startswith("| late | image + audio | 72.0% ± 2.0 |")
+    assert lines[3].startswith("| late | image + audio | 72.0% ± 2.0 | 71.0% ± 2.0 | 70.0% ± 1.4 | +2.0 |")
     assert "above the best single modality" in lines[3]
 
 
 def test_table_of_one_seed_has_no_standard_deviation():
-    assert "| audio only | audio | 50.0% | 49.0% | 40-66% |" in bench.table({"audio only": _runs([0.5])})
+    assert "| audio only | audio | 50.0% | 49.0% |  |  | 40-66% |" in bench.table({"audio only": _runs([0.5])})
 
 
 def test_verdict_compares_the_best_fusion_with_the_best_single_modality():
@@ -69,16 +73,45 @@ def test_verdict_compares_the_best_fusion_with_the_best_single_modality():
         bench.verdict(rows))
 
 
+def test_verdict_says_where_mmzoo_is_below_the_reference():
+    rows = {"image only": _runs([0.60]), "concat": _runs([0.66])}
+    assert bench.verdict(rows, {"concat": _runs([0.65])}).endswith("on every model both have.")
+    assert bench.verdict(rows, {"concat": _runs([0.67]), "image only": _runs([0.5])}).endswith(
+        "below the plain-Keras reference on: concat.")
+
+
 def test_verdict_needs_both_kinds_of_model():
     assert bench.verdict({"concat": _runs([0.7])}).startswith("No comparison")
 
 
+def test_targets_are_met_or_missed_with_their_figures():
+    rows = {"image only": _runs([0.60]), "audio only": _runs([0.66]), "concat": _runs([0.90]),
+            "late": _runs([0.80]), bench.WITH_AUXILIARY: _runs([0.99])}
+    lines = bench.targets(rows, {"concat": _runs([0.88])}).splitlines()
+    assert lines == [
+        "- met: audio only >= 65% (66.0%)",
+        "- met: concat >= plain-Keras concat (90.0% vs 88.0%)",
+        "- met: best fusion >= 89% (concat 90.0%)",
+        "- MISSED: every fusion >= best single modality + 15 points (lowest: late 80.0% vs 81.0%)",
+    ]
+
+
+def test_balance_table_averages_the_probes_over_the_seeds():
+    reports = [ModalityBalance({"image": 0.6, "audio": 0.5}, {"image": 0.62, "audio": 0.66}),
+               ModalityBalance({"image": 0.62, "audio": 0.54}, {"image": 0.6, "audio": 0.64})]
+    lines = bench.balance_table({"concat": reports}).splitlines()
+    assert lines[2] == "| concat | image | 61.0% ± 1.4 | 61.0% ± 1.4 | +0.0 |"
+    assert lines[3] == "| concat | audio | 52.0% ± 2.8 | 65.0% ± 1.4 | -13.0 |"
+
+
 @pytest.mark.slow
-def test_fusion_beats_each_modality_alone_on_the_held_out_speaker():
+def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras():
     train, test = bench.load_data("speaker")
-    rows = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,), epochs=5,
-                     report=lambda line: None)
+    rows, reference, _ = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,),
+                                   epochs=5, balance=False, report=lambda line: None)
     accuracy = {name: runs[0]["accuracy"] for name, runs in rows.items()}
-    assert accuracy["image only"] > 0.5 and accuracy["audio only"] > 0.35
-    assert accuracy["concat"] > max(accuracy["image only"], accuracy["audio only"]) + 0.02
+    assert accuracy["concat"] >= 0.86
+    assert accuracy["audio only"] >= 0.6 and accuracy["image only"] > 0.5
+    assert accuracy["concat"] > max(accuracy["image only"], accuracy["audio only"]) + 0.15
+    assert accuracy["concat"] >= reference["concat"][0]["accuracy"] - 0.01
     assert "beats the best single modality" in bench.verdict(rows)
