@@ -20,13 +20,17 @@ EXAMPLES = """examples:
   mmzoo demo --epochs 10 --seed 1 --out runs/av_mnist_10
 
 Trains, on the bundled AV-MNIST (offline), an image-only model, an audio-only
-model and the fusions concat, weighted, gated, attention, tensor and late;
-evaluates each on the test split (a speaker never heard in training) and
-writes the run folder: results.md and results.json (accuracy, macro F1,
-parameters, training time), training_curves/<model>.png,
-confusion_matrix.png (best model), fusion_weights_<model>.png (weighted and
-late), robustness_audio_white_noise.png (best fusion against late fusion as
-audio white noise grows) and best_model.keras.
+model and the fusions concat, weighted, gated, attention, tensor and late
+(mmzoo.training.recipe, as `mmzoo train` and the benches), then the same
+concat model written by hand in plain Keras as a reference; evaluates each on
+the test split (a speaker never heard in training) and writes the run
+folder: results.md and results.json (accuracy, macro F1, parameters,
+training time), model_comparison.png (test accuracy per model, the plain
+Keras reference as a line), training_curves/<model>.png (training and
+validation per epoch), confusion_matrix.png (best model),
+fusion_weights_<model>.png (weighted and late),
+robustness_audio_white_noise.png (best fusion against late fusion as audio
+white noise grows) and best_model.keras.
 """
 
 

@@ -46,17 +46,6 @@ def preprocessing_for(name, columns):
     return preprocessing
 
 
-def _branch(modality, shape, vocab_size):
-    """Returns a branch for one modality's input shape (without the batch axis)."""
-    if modality == "image":
-        return branches.conv2d(input_shape=shape, filters=(16, 32), dropout=0.2, units=64)
-    if modality == "text":
-        return branches.lstm(vocab_size, shape[0], embedding_dim=32, units=32)
-    if len(shape) == 2:
-        return branches.audio_conv2d(input_shape=shape, filters=(16, 32), pooling="avg", units=64, standardize=True)
-    return branches.dense(input_dim=shape[0], units=(64,), batch_norm=True)
-
-
 def fusion_builder(name, inputs, num_classes, vocab_size):
     """Returns a function building a fusion model on the data's modalities.
 
@@ -71,7 +60,7 @@ def fusion_builder(name, inputs, num_classes, vocab_size):
     """
     def build():
         return build_model(
-            branches={modality: _branch(modality, values.shape[1:], vocab_size)
+            branches={modality: branches.for_input(modality, tuple(values.shape[1:]), vocab_size)
                       for modality, values in inputs.items()},
             fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
 

@@ -4,7 +4,9 @@ import sys
 
 import keras
 
-SHOWN = ("loss", "accuracy")
+SHOWN = {"loss": "loss", "accuracy": "accuracy", "label_accuracy": "accuracy",
+         "val_accuracy": "val_accuracy", "val_label_accuracy": "val_accuracy"}
+"""Logged name -> shown name: the fused output's accuracy under one name, with or without auxiliary heads."""
 
 
 class TrainingProgress(keras.callbacks.Callback):
@@ -28,7 +30,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self.seen = 0
 
     def _values(self, logs):
-        return [(key, float(logs[key])) for key in SHOWN if key in (logs or {})]
+        return [(shown, float(logs[key])) for key, shown in SHOWN.items() if key in (logs or {})]
 
     def on_train_begin(self, logs=None):
         """Prints the title and starts the bar."""

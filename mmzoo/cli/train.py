@@ -18,10 +18,12 @@ EXAMPLES = """examples:
   mmzoo train gated --data photos.csv --image-col photo --audio-col clip --label-col label --out runs/gated
   mmzoo train trimodal_classifier --data synthetic --epochs 5 --out runs/trimodal
 
-NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: branches
-that fit the data are built for it: conv2d on images, an LSTM on texts, a
-conv2d on spectrograms or a dense stack on audio feature vectors) or a zoo
-classifier whose inputs are the data's modalities (see `mmzoo list`).
+NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
+branches of `mmzoo.branches.for_input` that fit the data are built for it:
+conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
+on audio feature vectors) or a zoo classifier whose inputs are the data's
+modalities (see `mmzoo list`). Training follows `mmzoo.training.recipe`, as
+`mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
 DIR receives model.keras (with model.text.vocab.json when the data has texts,
 model.preprocessing.json for a manifest), history.json, metrics.json and
 checkpoints/. Running the same command again after a crash resumes an
@@ -45,8 +47,8 @@ def add_parser(subcommands):
     parser.add_argument("--out", required=True, metavar="DIR", help="new folder for the model and its files")
     parser.add_argument("--strategy", default="auto",
                         help="distribution strategy: auto, default, mirrored, multi_worker or tpu (default: auto)")
-    parser.add_argument("--batch-size", type=cli_arguments.positive_int, default=32,
-                        help="samples per device and step (default: 32)")
+    parser.add_argument("--batch-size", type=cli_arguments.positive_int, default=64,
+                        help="samples per device and step (default: 64)")
     parser.add_argument("--seed", type=cli_arguments.non_negative_int, default=0, help="random seed (default: 0)")
     parser.set_defaults(run=run)
 

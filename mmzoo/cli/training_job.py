@@ -92,7 +92,8 @@ def train(arguments, columns):
     model, history = training.fit(
         build, split["train"], validation=split.get("validation"), epochs=arguments.epochs,
         batch_size=arguments.batch_size, strategy=arguments.strategy, seed=arguments.seed,
-        checkpoint_dir=os.path.join(arguments.out, "checkpoints"), verbose=fit_verbosity())
+        checkpoint_dir=os.path.join(arguments.out, "checkpoints"), verbose=fit_verbosity(),
+        learning_rate="cosine")
     seconds = time.perf_counter() - start
     metrics = judge(model, split, class_names)
     write_run(arguments, model, history.history, {**metrics, "training_seconds": round(seconds, 2)},

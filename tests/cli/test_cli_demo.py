@@ -20,13 +20,17 @@ def test_quick_demo_writes_the_run_folder(tmp_path):
     best = max(results["results"], key=lambda row: row["accuracy"])
     assert results["best_model"] == best["model"]
     assert len(results["robustness"]["accuracies"]) == len(results["robustness"]["levels"])
+    assert results["reference"]["model"] == "plain Keras concat" and 0 <= results["reference"]["accuracy"] <= 1
     for name in ("results.md", "best_model.keras", "confusion_matrix.png", "fusion_weights_weighted.png",
-                 "fusion_weights_late.png", "robustness_audio_white_noise.png"):
+                 "fusion_weights_late.png", "robustness_audio_white_noise.png", "model_comparison.png"):
         assert (folder / name).stat().st_size > 0, name
     assert len(list((folder / "training_curves").glob("*.png"))) == len(MODELS)
     table = (folder / "results.md").read_text(encoding="utf-8")
     for name in MODELS:
         assert f"| {name} |" in table and f"| {name} |" in process.stdout
+    assert "| *plain Keras concat (reference)* |" in table
+    history = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert history["settings"]["validation_pairs"] == 2000
 
 
 def test_list_and_describe():

@@ -24,3 +24,11 @@ def test_on_a_terminal_one_bar_over_every_step(capsys):
     _fit(TrainingProgress("[1/1] concat", live=True))
     output = capsys.readouterr().out
     assert output.startswith("[1/1] concat\n") and "4/4" in output and "epoch" not in output
+
+
+def test_the_fused_accuracy_shows_under_one_name_with_auxiliary_heads():
+    from mmzoo.cli.progress import TrainingProgress
+
+    progress = TrainingProgress("concat", live=False)
+    logs = {"loss": 1.5, "label_accuracy": 0.5, "image_auxiliary_accuracy": 0.4, "val_label_accuracy": 0.45}
+    assert progress._values(logs) == [("loss", 1.5), ("accuracy", 0.5), ("val_accuracy", 0.45)]
