@@ -1,8 +1,9 @@
 """AV-MNIST test accuracy over several seeds: mmzoo's models next to plain Keras written by hand.
 
 Trains the models of `mmzoo.experiments.av_mnist` (image only, audio only
-and the fusions concat, weighted, gated, attention, tensor and late) on the
-bundled compact AV-MNIST, once per seed, and, side by side in the same run
+and the fusions concat, weighted, gated, attention, tensor and late, plus
+the product of experts of the two single-modality models, which needs no
+training) on the bundled compact AV-MNIST, once per seed, and, side by side in the same run
 on the same data, seeds and epochs, the hand-written plain-Keras reference
 of `mmzoo.experiments.plain_keras` (image only, audio only, concat, late).
 Also trains concat with auxiliary per-modality heads (the remedy for modality
@@ -31,7 +32,8 @@ from bench_common import (RESULTS_DIR, check_distinct, command, machine, markdow
 from mmzoo.datasets import load
 from mmzoo.evaluation import modality_balance
 from mmzoo.experiments import plain_keras
-from mmzoo.experiments.av_mnist import MODALITIES, MODEL_NAMES, SINGLE_MODALITY, subset, train_and_evaluate
+from mmzoo.experiments.av_mnist import (MODALITIES, MODEL_NAMES, PRODUCT_OF_EXPERTS, SINGLE_MODALITY,
+                                        product_of_experts, subset, train_and_evaluate)
 from mmzoo.training.recipe import AUXILIARY_WEIGHT
 
 RESULTS = RESULTS_DIR / "av_mnist.md"
@@ -85,24 +87,36 @@ def run(train, test, models=MODEL_NAMES, seeds=(0, 1, 2), epochs=5, reference=Tr
     """
     balance = balance and {"concat", *SINGLE_MODALITY} <= set(models)
     names = list(models) + ([WITH_AUXILIARY] if balance else [])
-    rows = {name: [] for name in names}
+    experts = set(SINGLE_MODALITY) <= set(models)
+    rows = {name: [] for name in names + ([PRODUCT_OF_EXPERTS] if experts else [])}
     reference_rows = {name: [] for name in plain_keras.MODELS if reference and name in models}
     balances = {name: [] for name in ("concat", WITH_AUXILIARY) if balance}
     total = len(seeds) * (len(names) + len(reference_rows))
     done = 0
     for seed in seeds:
+        singles, fused = {}, {}
         for name in names:
             keras.backend.clear_session()
             auxiliary = AUXILIARY_WEIGHT if name == WITH_AUXILIARY else None
             result = train_and_evaluate("concat" if name == WITH_AUXILIARY else name, train, test, epochs,
                                         seed, auxiliary_heads=auxiliary)
             rows[name].append({**result.row(), "model": name, "seed": seed})
+            if name in SINGLE_MODALITY:
+                singles[name] = result
             done += 1
             report(f"[{done}/{total}] mmzoo {name:>10}, seed {seed}: accuracy {result.accuracy:.3f}, "
                    f"macro F1 {result.macro_f1:.3f} ({result.seconds:.0f} s)")
             if name in balances:
-                singles = {modality: rows[f"{modality} only"][-1]["accuracy"] for modality in ("image", "audio")}
-                balances[name].append(modality_balance(result.model, train, test, references=singles, seed=seed))
+                fused[name] = result.model
+        references = {modality: singles[f"{modality} only"].accuracy for modality in ("image", "audio")
+                      if f"{modality} only" in singles}
+        for name, model in fused.items():
+            balances[name].append(modality_balance(model, train, test, references=references, seed=seed))
+        if experts:
+            result = product_of_experts(*(singles[name] for name in SINGLE_MODALITY), test)
+            rows[PRODUCT_OF_EXPERTS].append({**result.row(), "seed": seed})
+            report(f"mmzoo {PRODUCT_OF_EXPERTS} (image only x audio only), seed {seed}: accuracy "
+                   f"{result.accuracy:.3f}")
         for name in reference_rows:
             keras.backend.clear_session()
             row = plain_keras.train_and_evaluate(name, train, test, epochs, seed)

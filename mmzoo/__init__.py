@@ -37,6 +37,7 @@ SUBPACKAGES = (
 )
 _NAMES = {
     "build_model": "mmzoo.assemble",
+    "product_of_experts": "mmzoo.assemble",
     "ModalityDropout": "mmzoo.robustness",
     "MmzooError": "mmzoo.errors",
     "ConfigurationError": "mmzoo.errors",
@@ -44,7 +45,8 @@ _NAMES = {
 }
 
 __all__ = [
-    "build_model", "branches", "fusion", "heads", "layers", "zoo", "training", "datasets", "preprocessing",
+    "build_model", "product_of_experts", "branches", "fusion", "heads", "layers", "zoo", "training", "datasets",
+    "preprocessing",
     "evaluation", "plots", "export", "robustness", "ModalityDropout",
     "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__", "load",
 ]

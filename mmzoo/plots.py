@@ -30,6 +30,7 @@ from mmzoo.training.checkpoints import atomic_write
 NORMALIZATIONS = (None, "true", "pred", "all")
 MAX_ANNOTATED_CLASSES = 20
 MAX_LABELLED_TOKENS = 24
+MAX_LABELLED_EPOCHS = 15
 
 
 def _check_path(path):
@@ -157,7 +158,11 @@ def training_curves(history, metrics=None, path=None):
                 ax.plot(np.arange(1, len(values) + 1), values, marker="o", label=label)
         ax.set_title(name)
         ax.set_xlabel("epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        epochs = max(len(history[key]) for key in (name, f"val_{name}") if key in history)
+        if epochs <= MAX_LABELLED_EPOCHS:
+            ax.set_xticks(np.arange(1, epochs + 1))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylabel(name)
         ax.legend()
         ax.grid(alpha=0.3)

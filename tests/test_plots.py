@@ -302,8 +302,11 @@ def test_model_comparison_names_bad_arguments(arguments, message):
         plots.model_comparison(**arguments)
 
 
-def test_training_curves_tick_whole_epochs():
-    figure = plots.training_curves({"loss": [1.0, 0.8, 0.7], "val_loss": [1.1, 0.9, 0.85]})
+@pytest.mark.parametrize("epochs", [1, 3, 40])
+def test_training_curves_tick_whole_epochs(epochs):
+    figure = plots.training_curves({"loss": list(np.linspace(1, 0.5, epochs)), "val_loss": [1.0] * epochs})
     ticks = figure.axes[0].get_xticks()
     assert all(float(tick).is_integer() for tick in ticks)
+    if epochs <= 15:
+        assert list(ticks) == list(range(1, epochs + 1))
     assert len(figure.axes[0].get_lines()) == 2

@@ -21,7 +21,9 @@ EXAMPLES = """examples:
 
 Trains, on the bundled AV-MNIST (offline), an image-only model, an audio-only
 model and the fusions concat, weighted, gated, attention, tensor and late
-(mmzoo.training.recipe, as `mmzoo train` and the benches), then the same
+(mmzoo.training.recipe, as `mmzoo train` and the benches), fuses the two
+single-modality models by the product of their probabilities (no training:
+mmzoo.product_of_experts), then trains the same
 concat model written by hand in plain Keras as a reference; evaluates each on
 the test split (a speaker never heard in training) and writes the run
 folder: results.md and results.json (accuracy, macro F1, parameters,

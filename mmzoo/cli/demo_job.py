@@ -45,8 +45,9 @@ def train_all(train, validation, test, arguments):
 
     Returns:
         A tuple `(results, reference)`: a list of
-        `mmzoo.experiments.av_mnist.Result` in `MODEL_NAMES` order, and the
-        row of the hand-written concat model (`mmzoo.experiments.plain_keras`).
+        `mmzoo.experiments.av_mnist.Result` in `MODEL_NAMES` order, then the
+        product of experts of the two single-modality models, and the row of
+        the hand-written concat model (`mmzoo.experiments.plain_keras`).
     """
     results = []
     total = len(av_mnist.MODEL_NAMES) + 1
@@ -56,6 +57,10 @@ def train_all(train, validation, test, arguments):
                                              validation=validation, callbacks=[progress])
         print(f"    test accuracy {result.accuracy:.4f}, macro F1 {result.macro_f1:.4f}", flush=True)
         results.append(result)
+    by_name = {result.name: result for result in results}
+    results.append(av_mnist.product_of_experts(by_name["image only"], by_name["audio only"], test))
+    print(f"{av_mnist.PRODUCT_OF_EXPERTS} (image only x audio only, no training): test accuracy "
+          f"{results[-1].accuracy:.4f}, macro F1 {results[-1].macro_f1:.4f}", flush=True)
     print(f"[{total}/{total}] {REFERENCE} (the same data, seed and epochs) ...", flush=True)
     reference = plain_keras.train_and_evaluate("concat", train, test, epochs=arguments.epochs, seed=arguments.seed)
     print(f"    test accuracy {reference['accuracy']:.4f}, macro F1 {reference['macro_f1']:.4f}", flush=True)
@@ -102,7 +107,7 @@ def save_plots(results, reference, test, folder):
                                   references={REFERENCE: reference["accuracy"]},
                                   path=os.path.join(folder, "model_comparison.png")))
     os.makedirs(os.path.join(folder, "training_curves"))
-    for result in results:
+    for result in (result for result in results if result.history):
         _close(plots.training_curves(result.history,
                                      path=os.path.join(folder, "training_curves", f"{_file_name(result.name)}.png")))
     best = max(results, key=lambda result: result.accuracy)

@@ -10,6 +10,8 @@ Example:
     >>> test = load("av_mnist", split="test", as_dataset=False)
     >>> result = train_and_evaluate("concat", train, test, epochs=10, seed=0)
     >>> result.accuracy, result.macro_f1, result.parameters
+    >>> singles = [train_and_evaluate(name, train, test) for name in SINGLE_MODALITY]
+    >>> product_of_experts(*singles, test).accuracy       # the two fused after training
 """
 
 import dataclasses
@@ -21,7 +23,7 @@ import numpy as np
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
-from mmzoo.assemble import build_model
+from mmzoo.assemble import build_model, product_of_experts as fuse_trained
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import evaluate
 from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads
@@ -41,6 +43,8 @@ MODALITIES = {
 """The models of the experiment: name -> the modalities it sees."""
 
 MODEL_NAMES = tuple(MODALITIES)
+PRODUCT_OF_EXPERTS = "product of experts"
+"""The image-only and audio-only models fused after training (`mmzoo.product_of_experts`): no training of its own."""
 SINGLE_MODALITY = ("image only", "audio only")
 
 FUSIONS = tuple(name for name in MODEL_NAMES if name not in SINGLE_MODALITY)
@@ -260,3 +264,33 @@ def _fused_history(history, output, auxiliary):
             if key in history:
                 kept[f"{prefix}{metric}"] = history[key]
     return kept
+
+
+def product_of_experts(image_only, audio_only, test):
+    """Fuses the trained image-only and audio-only models by the product of their probabilities, and judges it.
+
+    Args:
+        image_only: The `Result` of "image only".
+        audio_only: The `Result` of "audio only".
+        test: `(inputs, labels)` numpy test pairs.
+
+    Returns:
+        A `Result` named `PRODUCT_OF_EXPERTS`, whose training time is that of
+        the two models and whose history is empty (nothing is trained).
+
+    Raises:
+        ConfigurationError: the results are not those of "image only" and
+            "audio only", or the test data lacks a modality.
+    """
+    if (getattr(image_only, "name", None), getattr(audio_only, "name", None)) != SINGLE_MODALITY:
+        raise ConfigurationError(
+            "`image_only` and `audio_only` must be the Results of 'image only' and 'audio only'. Received: "
+            f"{getattr(image_only, 'name', image_only)!r}, {getattr(audio_only, 'name', audio_only)!r}"
+        )
+    _check_data("test", test)
+    model = fuse_trained({"image": image_only.model, "audio": audio_only.model},
+                         name=PRODUCT_OF_EXPERTS.replace(" ", "_"))
+    report = evaluate(model, test, batch_size=256)
+    output = report[model.output_names[0]]
+    return Result(PRODUCT_OF_EXPERTS, output.accuracy, output.macro_f1, model.count_params(),
+                  image_only.seconds + audio_only.seconds, model, {}, report)

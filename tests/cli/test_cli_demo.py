@@ -5,7 +5,8 @@ import json
 import pytest
 from cli_runner import run_mmzoo
 
-MODELS = ["image only", "audio only", "concat", "weighted", "gated", "attention", "tensor", "late"]
+TRAINED = ["image only", "audio only", "concat", "weighted", "gated", "attention", "tensor", "late"]
+MODELS = TRAINED + ["product of experts"]
 
 
 @pytest.mark.slow
@@ -24,7 +25,7 @@ def test_quick_demo_writes_the_run_folder(tmp_path):
     for name in ("results.md", "best_model.keras", "confusion_matrix.png", "fusion_weights_weighted.png",
                  "fusion_weights_late.png", "robustness_audio_white_noise.png", "model_comparison.png"):
         assert (folder / name).stat().st_size > 0, name
-    assert len(list((folder / "training_curves").glob("*.png"))) == len(MODELS)
+    assert len(list((folder / "training_curves").glob("*.png"))) == len(TRAINED)
     table = (folder / "results.md").read_text(encoding="utf-8")
     for name in MODELS:
         assert f"| {name} |" in table and f"| {name} |" in process.stdout
