@@ -12,11 +12,11 @@ from mmzoo.cli import runtime
 
 DEFAULT_EPOCHS = 5
 QUICK_EPOCHS = 2
-QUICK_TRAIN_SIZE = 4000
+QUICK_TRAIN_SIZE = 3000
 QUICK_TEST_SIZE = 2000
 EXAMPLES = """examples:
-  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 6 minutes on 2 cores
-  mmzoo demo --quick                 # 4,000 pairs, 2 epochs: under 2 minutes, a check of the set-up
+  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 10 minutes on 2 cores
+  mmzoo demo --quick                 # 3,000 pairs, 2 epochs: under 2 minutes, a check of the set-up
   mmzoo demo --epochs 10 --seed 1 --out runs/av_mnist_10
 
 Trains, on the bundled AV-MNIST (offline), an image-only model, an audio-only
