@@ -100,7 +100,8 @@ def make_optimizer(optimizer="adam", learning_rate=None):
             the optimizer's default.
 
     Returns:
-        A `keras.optimizers.Optimizer`.
+        A `keras.optimizers.Optimizer`: the one given, or, with a schedule, a
+        new one built from its config (its state is not kept).
 
     Raises:
         ValueError: the optimizer name is unknown or the learning rate is
@@ -116,9 +117,7 @@ def make_optimizer(optimizer="adam", learning_rate=None):
         if learning_rate <= 0:
             raise ConfigurationError(f"`learning_rate` must be positive. Received: learning_rate={learning_rate!r}")
     if isinstance(optimizer, keras.optimizers.Optimizer):
-        if learning_rate is not None:
-            optimizer.learning_rate = learning_rate
-        return optimizer
+        return optimizer if learning_rate is None else _at_rate(optimizer, learning_rate)
     if not isinstance(optimizer, str):
         raise ArgumentTypeError(
             "`optimizer` must be an optimizer name such as 'adam' or a keras.optimizers.Optimizer. "
@@ -131,9 +130,21 @@ def make_optimizer(optimizer="adam", learning_rate=None):
             f"Unknown optimizer {optimizer!r}; use a Keras optimizer name such as 'adam', "
             f"'sgd' or 'rmsprop'. Received: optimizer={optimizer!r}"
         ) from error
-    if learning_rate is not None:
-        instance.learning_rate = learning_rate
-    return instance
+    return instance if learning_rate is None else _at_rate(instance, learning_rate)
+
+
+def _at_rate(optimizer, learning_rate):
+    """Returns the optimizer at a learning rate; for a schedule, a new optimizer built from its config.
+
+    Setting a schedule on an optimizer made with a fixed rate replaces its
+    learning-rate variable in its tracked variable list, and TensorFlow then
+    refuses to export the model as a SavedModel ("Unable to save the object
+    ListWrapper"): so the optimizer is built anew with the schedule.
+    """
+    if isinstance(learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+        return type(optimizer).from_config({**optimizer.get_config(), "learning_rate": learning_rate})
+    optimizer.learning_rate = learning_rate
+    return optimizer
 
 
 def _single_or_dict(model, values):
