@@ -15,8 +15,8 @@ QUICK_EPOCHS = 2
 QUICK_TRAIN_SIZE = 3000
 QUICK_TEST_SIZE = 2000
 EXAMPLES = """examples:
-  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 10 minutes on 2 cores
-  mmzoo demo --quick                 # 3,000 pairs, 2 epochs: under 2 minutes, a check of the set-up
+  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 11 minutes on 2 cores
+  mmzoo demo --quick                 # 3,000 pairs, 2 epochs: about 2 minutes, a check of the set-up
   mmzoo demo --epochs 10 --seed 1 --out runs/av_mnist_10
 
 Trains, on the bundled AV-MNIST (offline), an image-only model, an audio-only
