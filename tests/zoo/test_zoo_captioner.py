@@ -31,6 +31,7 @@ def _references(targets):
     return [list(row[:list(row).index(captioner.END_ID)]) for row in targets]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["lstm", "transformer"])
 def test_captioner_learns_and_decodes_the_reference_captions(variant, tmp_path):
     model, inputs, targets = _train(variant, epochs=12)
