@@ -1,7 +1,8 @@
-"""Datasets: DataFrame manifests of real files to `tf.data`, and bundled datasets."""
+"""Datasets: DataFrame manifests of real files to `tf.data`, prepared shards of them, and bundled datasets."""
 
 from mmzoo.datasets.av_mnist import load_av_mnist
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, from_dataframe
+from mmzoo.datasets.prepared import from_prepared, prepare
 from mmzoo.datasets.registry import available, load
 
-__all__ = ["BadRow", "BadRowsError", "available", "from_dataframe", "load", "load_av_mnist"]
+__all__ = ["BadRow", "BadRowsError", "available", "from_dataframe", "from_prepared", "load", "load_av_mnist", "prepare"]

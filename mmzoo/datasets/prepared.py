@@ -1,0 +1,330 @@
+"""Manifests prepared once as sharded TFRecord files, read back as `tf.data` many times.
+
+A manifest of 100,000 files costs a full decode on every epoch when it is
+read with `from_dataframe`. `prepare` decodes it once, with the same
+settings and checks, and writes the features into shards of
+`rows_per_shard` rows; `from_prepared` streams them back with a parallel
+`interleave`, so memory stays flat whatever the number of rows, and
+multi-worker training (`tf.distribute`) gives each worker its own shards
+(`tf.data` auto-sharding by file).
+
+The folder is safe to interrupt: each shard is written under a temporary
+name and renamed when complete, and its name holds a fingerprint of its
+rows and decoding settings; `metadata.json`, written last, is what makes
+the folder readable. Running `prepare` again with the same manifest skips
+the shards already written and writes the rest; after a change of rows or
+settings, the shards whose rows or settings changed are written again (all
+of them after a change of settings; from the first added or dropped row on
+after such a change).
+"""
+
+import contextlib
+import hashlib
+import json
+import os
+import pathlib
+import time
+import warnings
+
+import pandas as pd
+import tensorflow as tf
+
+from mmzoo.datasets.columns import LabelColumn
+from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.training.checkpoints import atomic_write, write_json
+
+METADATA = "metadata.json"
+FORMAT = "mmzoo-prepared/1"
+SHARD_PATTERN = "shard-*.tfrecord"
+PARTIAL_PREFIX = ".partial-"
+FILE_COLUMNS = ("image", "audio")
+PIPELINE_OPTIONS = ("batch_size", "shuffle", "seed", "cache", "num_parallel_calls", "text_vectorizer")
+
+
+def prepare(df, directory, image=None, text=None, audio=None, label=None, class_names=None, errors="raise",
+            rows_per_shard=1024, verbose=1, **options):
+    """Decodes a DataFrame manifest once and writes it as sharded TFRecord files.
+
+    Rows are checked and decoded exactly as `from_dataframe` does (same
+    arguments, same `BadRow` reports), shard by shard. With
+    `errors="raise"`, the shards of clean rows are still written, then a
+    `BadRowsError` names every bad row of the whole manifest and the folder
+    is left unreadable (no `metadata.json`): fix the rows and run again, and
+    only the shards that changed are decoded. With `errors="skip"`, bad rows
+    are left out and listed in the metadata.
+
+    Args:
+        df: `pandas.DataFrame`, one row per sample.
+        directory: Folder to write into (created if missing). It may hold an
+            earlier, complete or interrupted, preparation.
+        image: Column of image file paths, or `None`.
+        text: Column of texts, or `None`.
+        audio: Column of audio file paths, or `None`.
+        label: Column of class labels, or `None`.
+        class_names: Optional list of the accepted labels, in id order. By
+            default the sorted distinct labels of every row (so that every
+            shard maps labels to the same ids).
+        errors: `"raise"` or `"skip"`, as in `from_dataframe`.
+        rows_per_shard: Rows per shard file. Shards of ~100-200 MB read
+            best; 1024 rows of 1 s log-mel spectrograms are ~0.5 MB.
+        verbose: 1 prints one line per shard written, 0 nothing.
+        **options: The decoding options of `from_dataframe` (`base_dir`,
+            `image_size`, `image_channels`, `image_scale`,
+            `audio_sample_rate`, `audio_duration`, `audio_features`,
+            `audio_options`). Batching, shuffling and text vectorisation are
+            options of `from_prepared`.
+
+    Returns:
+        The folder, as a `pathlib.Path`.
+
+    Raises:
+        ArgumentTypeError: If `df` is not a DataFrame or `directory` not a
+            path.
+        ConfigurationError: If an argument is invalid (as in
+            `from_dataframe`), or `directory` is an existing file.
+        BadRowsError: With `errors="raise"`, if any row is bad (after the
+            clean shards are written); with `errors="skip"`, if no row is
+            usable.
+    """
+    directory = _check_directory(directory)
+    if not isinstance(df, pd.DataFrame):
+        raise ArgumentTypeError(f"`df` must be a pandas DataFrame. Received: df={describe_value(df)}")
+    misplaced = sorted(set(options) & set(PIPELINE_OPTIONS))
+    if misplaced:
+        raise ConfigurationError(
+            f"`{misplaced[0]}` is an option of `from_prepared`, not of `prepare`. "
+            f"Received: {misplaced[0]}={options[misplaced[0]]!r}"
+        )
+    if isinstance(rows_per_shard, bool) or not isinstance(rows_per_shard, int) or rows_per_shard <= 0:
+        raise ConfigurationError(
+            f"`rows_per_shard` must be a positive integer. Received: rows_per_shard={describe_value(rows_per_shard)}"
+        )
+    if errors not in ("raise", "skip"):
+        raise ConfigurationError(f"`errors` must be 'raise' or 'skip'. Received: errors={errors!r}")
+    columns = {"image": image, "text": text, "audio": audio, "label": label}
+    if not df.index.is_unique:
+        df = df.reset_index(drop=True)
+    if label is not None and class_names is None and label in df.columns:
+        class_names = _all_class_names(df[label])
+    arguments = dict(columns, class_names=class_names, **options)
+    _decode(df.iloc[:1], arguments)  # checks every argument before any work
+
+    directory.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        (directory / METADATA).unlink()
+    settings = _settings(arguments)
+    starts = range(0, len(df), rows_per_shard)
+    shards, bad_rows, element_spec = [], [], None
+    for number, start in enumerate(starts):
+        rows = df.iloc[start:start + rows_per_shard]
+        path = directory / f"shard-{number:05d}-{_fingerprint(rows, columns, settings)}.tfrecord"
+        began = time.perf_counter()
+        dataset, shard_bad_rows = _decode(rows, arguments)
+        bad_rows.extend(shard_bad_rows)
+        if dataset is None:
+            continue
+        element_spec = dataset.element_spec
+        written = path.exists()
+        if not written:
+            atomic_write(path, lambda temporary, data=dataset: _write_records(data, temporary))
+        kept = len(rows) - len({bad.row for bad in shard_bad_rows})
+        shards.append({"file": path.name, "rows": kept})
+        if verbose:
+            state = "kept (already written)" if written else f"written in {time.perf_counter() - began:.1f} s"
+            print(f"prepare: shard {number + 1}/{len(starts)}, {kept:,} rows, {state}", flush=True)
+    _remove_stale(directory, {shard["file"] for shard in shards})
+    if bad_rows and (errors == "raise" or not shards):
+        advice = "Fix or drop them and run prepare again (finished shards are kept), or pass errors='skip'."
+        raise BadRowsError(_describe(bad_rows, len(df), advice if shards else "No usable row is left."), bad_rows)
+    if bad_rows:
+        warnings.warn(_describe(bad_rows, len(df), "They were skipped."), stacklevel=2)
+    write_json(directory / METADATA, {
+        "format": FORMAT,
+        "rows": sum(shard["rows"] for shard in shards),
+        "shards": shards,
+        "features": _describe_spec(element_spec),
+        "class_names": class_names,
+        "bad_rows": [list(bad) for bad in bad_rows],
+        "settings": settings,
+    })
+    if verbose:
+        print(f"prepare: {len(shards)} shards in {directory}", flush=True)
+    return directory
+
+
+def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_buffer=4096, text_vectorizer=None,
+                  num_parallel_calls=tf.data.AUTOTUNE):
+    """Streams a folder written by `prepare` as a `tf.data.Dataset`.
+
+    Shards are read by a parallel `interleave` of `TFRecordDataset`s, so
+    memory does not grow with the number of rows. Under a multi-worker
+    `tf.distribute` strategy, `tf.data` auto-sharding gives each worker its
+    own shard files.
+
+    Args:
+        directory: Folder written by `prepare`.
+        batch_size: Batch size, or `None` for unbatched elements.
+        shuffle: Whether to shuffle the shard order and, through a buffer of
+            `shuffle_buffer` elements, the rows, on every pass.
+        seed: Seed of the shuffling.
+        shuffle_buffer: Elements held by the shuffle buffer.
+        text_vectorizer: Optional `TextVectorization` layer mapping texts to
+            ids, as in `from_dataframe`.
+        num_parallel_calls: Parallelism of reading and parsing.
+
+    Returns:
+        A `tf.data.Dataset` of the same elements as
+        `from_dataframe(df, ...)` with the same arguments, with the
+        attributes `class_names` and `bad_rows`.
+
+    Raises:
+        ArgumentTypeError: If `directory` is not a path.
+        ConfigurationError: If `directory` holds no complete preparation
+            (interrupted, or never prepared), a shard is missing, or an
+            argument is invalid.
+    """
+    directory = _check_directory(directory)
+    metadata_path = directory / METADATA
+    if not metadata_path.is_file():
+        raise ConfigurationError(
+            f"`directory` holds no complete preparation (no {METADATA}): run `prepare` (again; it resumes "
+            f"where it stopped). Received: directory={str(directory)!r}"
+        )
+    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    if metadata.get("format") != FORMAT:
+        raise ConfigurationError(
+            f"`directory` was not written by this version of `prepare` (format {metadata.get('format')!r}, "
+            f"expected {FORMAT!r}). Received: directory={str(directory)!r}"
+        )
+    paths = [str(directory / shard["file"]) for shard in metadata["shards"]]
+    missing = [path for path in paths if not os.path.isfile(path)]
+    if missing:
+        raise ConfigurationError(
+            f"`directory` misses {len(missing)} shard(s), e.g. {missing[0]!r}: run `prepare` again. "
+            f"Received: directory={str(directory)!r}"
+        )
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
+                                   or batch_size <= 0):
+        raise ConfigurationError(
+            f"`batch_size` must be a positive integer or None. Received: batch_size={describe_value(batch_size)}"
+        )
+    features = metadata["features"]
+    files = tf.data.Dataset.from_tensor_slices(paths)
+    if shuffle:
+        files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    # In order, the interleave reads whole shards one after the other (while it
+    # prefetches the next ones in parallel); shuffled, it mixes their rows.
+    block_length = 1 if shuffle else max(shard["rows"] for shard in metadata["shards"])
+    dataset = files.interleave(tf.data.TFRecordDataset, cycle_length=min(len(paths), 4), block_length=block_length,
+                               num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
+    dataset = dataset.map(_parser(features), num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
+    if shuffle:
+        dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    if batch_size is not None:
+        dataset = dataset.batch(batch_size)
+    if text_vectorizer is not None and "text" in features["inputs"]:
+        dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
+    dataset = dataset.prefetch(tf.data.AUTOTUNE)
+    dataset.class_names = metadata["class_names"]
+    dataset.bad_rows = [BadRow(*bad) for bad in metadata["bad_rows"]]
+    return dataset
+
+
+def _check_directory(directory):
+    if not isinstance(directory, (str, os.PathLike)):
+        raise ArgumentTypeError(f"`directory` must be a str or os.PathLike. Received: directory={directory!r}")
+    path = pathlib.Path(directory)
+    if path.exists() and not path.is_dir():
+        raise ConfigurationError(f"`directory` is an existing file, not a folder. Received: directory={str(path)!r}")
+    return path
+
+
+def _all_class_names(labels):
+    reader = LabelColumn("label")
+    reader.fit([label for label in labels if reader.problem(label) is None])
+    return reader.class_names
+
+
+def _settings(arguments):
+    """The JSON form of the decoding settings (what a shard's content depends on)."""
+    return json.loads(json.dumps(arguments, default=str, sort_keys=True))
+
+
+def _fingerprint(rows, columns, settings):
+    used = [column for column in columns.values() if column is not None]
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    digest.update(pd.util.hash_pandas_object(rows[used].astype(str), index=True).to_numpy().tobytes())
+    base_dir = settings.get("base_dir")
+    for kind in FILE_COLUMNS:
+        if columns[kind] is not None:
+            for cell in rows[columns[kind]]:
+                digest.update(repr(_file_state(cell, base_dir)).encode())
+    return digest.hexdigest()[:16]
+
+
+def _file_state(cell, base_dir):
+    """(size, modification time) of a file cell, so that a changed file makes its shard stale."""
+    try:
+        stat = os.stat(os.path.join(base_dir, os.fspath(cell)) if base_dir else os.fspath(cell))
+    except (TypeError, OSError):
+        return None
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _decode(rows, arguments):
+    """Checks and decodes the rows of one shard; returns (unbatched dataset or None, bad rows)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            dataset = from_dataframe(rows, **arguments, errors="skip", batch_size=None)
+        except BadRowsError as error:
+            return None, error.bad_rows
+    return dataset, dataset.bad_rows
+
+
+def _write_records(dataset, path):
+    encoded = dataset.map(_encode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    with tf.io.TFRecordWriter(path) as writer:
+        for record in encoded.prefetch(tf.data.AUTOTUNE):
+            writer.write(record.numpy())
+
+
+def _encode(inputs, *label):
+    parts = [tf.io.serialize_tensor(inputs[key]) for key in sorted(inputs)]
+    parts += [tf.io.serialize_tensor(value) for value in label]
+    return tf.io.serialize_tensor(tf.stack(parts))
+
+
+def _describe_spec(element_spec):
+    inputs, *label = element_spec if isinstance(element_spec, tuple) else (element_spec,)
+    return {"inputs": {key: _spec(inputs[key]) for key in sorted(inputs)},
+            "label": _spec(label[0]) if label else None}
+
+
+def _spec(spec):
+    return {"dtype": spec.dtype.name, "shape": spec.shape.as_list()}
+
+
+def _parser(features):
+    keys = sorted(features["inputs"])
+    specs = [features["inputs"][key] for key in keys] + ([features["label"]] if features["label"] else [])
+
+    def parse(record):
+        parts = tf.io.parse_tensor(record, tf.string)
+        values = []
+        for index, spec in enumerate(specs):
+            value = tf.io.parse_tensor(parts[index], tf.as_dtype(spec["dtype"]))
+            value.set_shape(spec["shape"])
+            values.append(value)
+        inputs = dict(zip(keys, values))
+        return (inputs, values[len(keys)]) if features["label"] else inputs
+
+    return parse
+
+
+def _remove_stale(directory, keep):
+    """Removes shards of earlier preparations and temporary files left by an interrupted one."""
+    for path in [*directory.glob(SHARD_PATTERN), *directory.glob(f"{PARTIAL_PREFIX}*")]:
+        if path.name not in keep:
+            path.unlink()
