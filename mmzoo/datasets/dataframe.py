@@ -4,6 +4,7 @@ import collections
 import warnings
 
 import keras
+import numpy as np
 import pandas as pd
 import tensorflow as tf
 
@@ -52,11 +53,13 @@ def from_dataframe(
 ):
     """Turns a DataFrame of image paths, texts, audio paths and labels into a `tf.data.Dataset`.
 
-    Every cell is checked eagerly, before the dataset is returned: files are
-    opened and decoded with the same settings as the pipeline, texts must be
-    non-empty strings, labels must be present (and in `class_names` when it is
-    given). So a bad row stops the program before any training, or is dropped
-    and reported.
+    Every cell is checked before the dataset is returned: every file is
+    decoded once by the pipeline's own decoding, in a parallel `tf.data`
+    pass, texts must be non-empty strings, labels must be present (and in
+    `class_names` when it is given). So a bad row stops the program before
+    any training, or is dropped and reported. 16-bit PCM WAV files at
+    `audio_sample_rate` are decoded in the graph, on every core; other audio
+    files go through librosa (see `mmzoo.preprocessing.decode_audio_file`).
 
     Args:
         df: `pandas.DataFrame`, one row per sample.
@@ -148,7 +151,7 @@ def from_dataframe(
     if not df.index.is_unique:
         df = df.reset_index(drop=True)
 
-    bad_rows = _find_bad_rows(df, readers)
+    bad_rows = _find_bad_rows(df, readers, num_parallel_calls)
     if bad_rows and errors == "raise":
         raise BadRowsError(_describe(bad_rows, len(df), "Fix or drop them, or pass errors='skip'."), bad_rows)
     if bad_rows:
@@ -193,7 +196,13 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def _find_bad_rows(df, readers):
+def _find_bad_rows(df, readers, num_parallel_calls):
+    """Lists the bad cells: cheap checks row by row, then one parallel decode of every file.
+
+    The files are decoded by the same `load` the pipeline maps, in a `tf.data`
+    pass that keeps the index of each file it could decode; only the files it
+    could not are decoded again, one by one, to say why.
+    """
     bad_rows = []
     columns = [reader.column for reader in readers]
     for row, cells in zip(df.index, df[columns].itertuples(index=False)):
@@ -201,7 +210,33 @@ def _find_bad_rows(df, readers):
             reason = reader.problem(cell)
             if reason is not None:
                 bad_rows.append(BadRow(row, reader.column, reason))
-    return bad_rows
+    for reader in readers:
+        if not hasattr(reader, "decode_problem"):
+            continue
+        rows = df.index[~df.index.isin([bad.row for bad in bad_rows])]
+        paths = reader.values(df.loc[rows, reader.column].tolist())
+        for position in _undecodable(paths, reader.load, num_parallel_calls):
+            reason = reader.decode_problem(paths[position]) or f"the pipeline could not decode {paths[position]!r}"
+            bad_rows.append(BadRow(rows[position], reader.column, reason))
+    return sorted(bad_rows, key=lambda bad: (df.index.get_loc(bad.row), columns.index(bad.column)))
+
+
+def _undecodable(paths, load, num_parallel_calls):
+    """Positions of the paths that `load` fails on (or gives non-finite values for), decoded in parallel."""
+    if not paths:
+        return []
+
+    def decode(position, path):
+        features = load(path)
+        with tf.control_dependencies([tf.debugging.assert_all_finite(features, "non-finite values")]):
+            return tf.identity(position)
+
+    positions = tf.data.Dataset.from_tensor_slices((tf.range(len(paths), dtype=tf.int64), paths))
+    decoded = positions.map(decode, num_parallel_calls=num_parallel_calls, deterministic=False).ignore_errors()
+    usable = np.zeros(len(paths), dtype=bool)
+    for batch in decoded.batch(4096):
+        usable[batch.numpy()] = True
+    return np.flatnonzero(~usable).tolist()
 
 
 def _vectorize_text(vectorizer, batched):

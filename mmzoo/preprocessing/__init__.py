@@ -11,12 +11,14 @@ from mmzoo.preprocessing.audio import (
 from mmzoo.preprocessing.image import augmentation, decode_image, load_image
 from mmzoo.preprocessing.spectrogram import LogMelSpectrogram, mel_filterbank, tf_log_mel_spectrogram
 from mmzoo.preprocessing.text import branch_kwargs, load_vectorizer, save_vectorizer, text_vectorizer
+from mmzoo.preprocessing.wav import decode_audio_file
 
 __all__ = [
     "LogMelSpectrogram",
     "audio_features",
     "augmentation",
     "branch_kwargs",
+    "decode_audio_file",
     "decode_image",
     "load_audio",
     "load_image",
