@@ -104,7 +104,10 @@ class AudioColumn:
         self.options = dict(options or {})
         silence = np.zeros(int(round(duration * sample_rate)), dtype=np.float32)
         try:
-            self.shape = audio_features(silence, kind=features, sample_rate=sample_rate, **self.options).shape
+            if features in IN_GRAPH_FEATURES:  # the shape without librosa's first-call cost (seconds)
+                self.shape = tuple(self._in_graph(tf.constant(silence)).shape)
+            else:
+                self.shape = audio_features(silence, kind=features, sample_rate=sample_rate, **self.options).shape
         except TypeError as error:
             raise ConfigurationError(
                 f"`audio_options` does not fit audio_features={features!r} ({error}). "
@@ -137,13 +140,16 @@ class AudioColumn:
         librosa), on every core; MFCC features go through librosa.
         """
         if self.features in IN_GRAPH_FEATURES:
-            waveform = decode_audio_file(path, self.sample_rate, self.duration)
-            features = waveform if self.features == "waveform" else tf_log_mel_spectrogram(
-                waveform, sample_rate=self.sample_rate, **self.options)
+            features = self._in_graph(decode_audio_file(path, self.sample_rate, self.duration))
         else:
             features = tf.numpy_function(self._compute, [path], tf.float32, stateful=False)
         features.set_shape(self.shape)
         return features
+
+    def _in_graph(self, waveform):
+        if self.features == "waveform":
+            return waveform
+        return tf_log_mel_spectrogram(waveform, sample_rate=self.sample_rate, **self.options)
 
     def _compute(self, path):
         if isinstance(path, bytes):

@@ -177,6 +177,7 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
     loaders = {reader.key: reader.load for reader in readers}
     size = len(next(iter(features.values())))
 
+    @tf.autograph.experimental.do_not_convert  # plain graph code: converting it costs seconds per trace
     def load(inputs, *label):
         decoded = {key: loaders[key](value) for key, value in inputs.items()}
         return (decoded, *label) if label else decoded
@@ -226,6 +227,7 @@ def _undecodable(paths, load, num_parallel_calls):
     if not paths:
         return []
 
+    @tf.autograph.experimental.do_not_convert
     def decode(position, path):
         features = load(path)
         with tf.control_dependencies([tf.debugging.assert_all_finite(features, "non-finite values")]):

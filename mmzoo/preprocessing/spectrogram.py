@@ -6,7 +6,6 @@ features can be computed on the accelerator and shipped inside a saved model.
 """
 
 import keras
-import librosa
 import numpy as np
 import tensorflow as tf
 
@@ -25,9 +24,40 @@ def mel_filterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None):
 
     Returns:
         A `float32` numpy array mapping FFT power bins to mel bands.
+
+    The filters are computed here in numpy, as `librosa.filters.mel` does
+    (the parity test compares them): importing `librosa.filters` first costs
+    1-2 s (numba), which every manifest pipeline would pay before its first
+    batch.
     """
-    filters = librosa.filters.mel(sr=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
+    fmax = sample_rate / 2.0 if fmax is None else fmax
+    bin_frequencies = np.fft.rfftfreq(n=n_fft, d=1.0 / sample_rate)
+    band_edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))
+    widths = np.diff(band_edges)
+    ramps = np.subtract.outer(band_edges, bin_frequencies)
+    rising = -ramps[:-2] / widths[:-1, None]
+    falling = ramps[2:] / widths[1:, None]
+    filters = np.maximum(0.0, np.minimum(rising, falling))
+    filters *= (2.0 / (band_edges[2:] - band_edges[:-2]))[:, None]  # Slaney area normalisation
     return filters.T.astype(np.float32)
+
+
+_MEL_STEP_HZ = 200.0 / 3  # the Slaney scale: linear below 1 kHz, logarithmic above
+_LOG_START_HZ = 1000.0
+_LOG_STEP = np.log(6.4) / 27.0
+
+
+def _hz_to_mel(frequencies):
+    frequencies = np.asarray(frequencies, dtype=np.float64)
+    linear = frequencies / _MEL_STEP_HZ
+    logarithmic = _LOG_START_HZ / _MEL_STEP_HZ + np.log(np.maximum(frequencies, 1e-10) / _LOG_START_HZ) / _LOG_STEP
+    return np.where(frequencies >= _LOG_START_HZ, logarithmic, linear)
+
+
+def _mel_to_hz(mels):
+    linear = mels * _MEL_STEP_HZ
+    logarithmic = _LOG_START_HZ * np.exp(_LOG_STEP * (mels - _LOG_START_HZ / _MEL_STEP_HZ))
+    return np.where(mels >= _LOG_START_HZ / _MEL_STEP_HZ, logarithmic, linear)
 
 
 def tf_log_mel_spectrogram(

@@ -8,7 +8,8 @@ import pytest
 import tensorflow as tf
 
 from mmzoo.errors import ConfigurationError
-from mmzoo.preprocessing import LogMelSpectrogram, load_audio, log_mel_spectrogram, tf_log_mel_spectrogram
+from mmzoo.preprocessing import (LogMelSpectrogram, load_audio, log_mel_spectrogram, mel_filterbank,
+                                 tf_log_mel_spectrogram)
 
 SHARED = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 TOLERANCE_DB = 0.01  # measured worst case is 6e-4 dB
@@ -88,3 +89,14 @@ def test_function_runs_inside_tf_data():
 def test_layer_rejects_invalid_arguments(kwargs, match):
     with pytest.raises(ConfigurationError, match=match):
         LogMelSpectrogram(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "sample_rate, n_fft, n_mels, fmin, fmax",
+    [(8000, 256, 40, 0.0, None), (16000, 512, 64, 20.0, 7000.0), (22050, 2048, 128, 0.0, None), (44100, 1024, 80, 300.0, None)],
+)
+def test_mel_filterbank_equals_librosa(sample_rate, n_fft, n_mels, fmin, fmax):
+    import librosa
+
+    expected = librosa.filters.mel(sr=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax).T
+    np.testing.assert_allclose(mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax), expected, rtol=1e-5, atol=1e-8)
