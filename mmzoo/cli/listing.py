@@ -1,9 +1,8 @@
 """`mmzoo list` and `mmzoo describe NAME`: the zoo entries and the fusions of the catalogue."""
 
-import argparse
 import inspect
 
-from mmzoo.cli import runtime
+from mmzoo.cli import common
 
 LIST_EXAMPLES = """examples:
   mmzoo list
@@ -20,14 +19,14 @@ def add_parser(subcommands):
     Args:
         subcommands: The `add_subparsers` object of the `mmzoo` parser.
     """
-    listing = subcommands.add_parser(
-        "list", help="list the zoo models and the fusions", description="Lists the zoo models and the fusions "
-        "of the catalogue, one line each.", epilog=LIST_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    listing = common.add_subcommand(
+        subcommands, "list", "list the zoo models and the fusions",
+        "Lists the zoo models and the fusions of the catalogue, one line each.", LIST_EXAMPLES)
     listing.set_defaults(run=run_list)
-    describe = subcommands.add_parser(
-        "describe", help="describe a zoo model or a fusion", description="Describes a zoo model (architecture, "
-        "what it reproduces, defaults) or a fusion of the catalogue.", epilog=DESCRIBE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+    describe = common.add_subcommand(
+        subcommands, "describe", "describe a zoo model or a fusion",
+        "Describes a zoo model (architecture, what it reproduces, defaults) or a fusion of the catalogue.",
+        DESCRIBE_EXAMPLES)
     describe.add_argument("name", metavar="NAME", help="a name printed by `mmzoo list`")
     describe.set_defaults(run=run_describe)
 
@@ -52,7 +51,7 @@ def run_list(arguments):
     Args:
         arguments: The parsed arguments (none are used).
     """
-    runtime.load_tensorflow()
+    common.load_tensorflow()
     from mmzoo import fusion, zoo
 
     models = zoo.list()
@@ -74,9 +73,9 @@ def run_describe(arguments):
     Raises:
         UsageError: the name is neither a zoo model nor a fusion.
     """
-    runtime.load_tensorflow()
+    common.load_tensorflow()
     from mmzoo import fusion, zoo
-    from mmzoo.cli.models import check_name
+    from mmzoo.cli.train import check_name
 
     check_name(arguments.name)
     if arguments.name in fusion.available():

@@ -5,7 +5,7 @@ import sys
 
 from mmzoo import __version__
 from mmzoo.cli import demo, evaluate, export, listing, train
-from mmzoo.cli.arguments import UsageError
+from mmzoo.cli.common import UsageError
 from mmzoo.errors import MmzooError
 
 COMMANDS = (listing, demo, train, evaluate, export)

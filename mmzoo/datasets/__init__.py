@@ -2,6 +2,9 @@
 
 from mmzoo.datasets.av_mnist import load_av_mnist
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, from_dataframe
+from mmzoo.datasets.decoding import Decoding, decoding_path
 from mmzoo.datasets.registry import available, load
+from mmzoo.datasets.splits import split
 
-__all__ = ["BadRow", "BadRowsError", "available", "from_dataframe", "load", "load_av_mnist"]
+__all__ = ["BadRow", "BadRowsError", "Decoding", "available", "decoding_path", "from_dataframe", "load",
+           "load_av_mnist", "split"]
