@@ -21,23 +21,6 @@ class UsageError(ConfigurationError):
     """A command-line value mmzoo cannot work with (exit status 2)."""
 
 
-def add_subcommand(subcommands, name, summary, description, epilog):
-    """Adds a subcommand whose help ends with its examples, laid out as written.
-
-    Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
-        name: The subcommand's name.
-        summary: Its line in `mmzoo --help`.
-        description: The first paragraph of `mmzoo NAME --help`.
-        epilog: The examples and notes closing `mmzoo NAME --help`.
-
-    Returns:
-        The subcommand's parser.
-    """
-    return subcommands.add_parser(name, help=summary, description=description, epilog=epilog,
-                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-
-
 def _integer_at_least(minimum, meaning):
     """Returns an argparse type accepting integers of at least `minimum`."""
 
@@ -304,9 +287,9 @@ def load_model_and_data(arguments, splits):
         class_names = bundled_class_names(arguments.data)
     else:
         if decoding is None:
-            raise UsageError(f"no decoding settings beside {arguments.model!r} ({datasets.decoding_path(arguments.model)}"
-                             ", written by `mmzoo train` on a manifest): the model cannot decode --data "
-                             f"{arguments.data}")
+            raise UsageError(f"no decoding settings beside {arguments.model!r} "
+                             f"({datasets.decoding_path(arguments.model)}, written by `mmzoo train` on a manifest): "
+                             f"the model cannot decode --data {arguments.data}")
         decoding.columns = columns(arguments, saved=decoding.columns)
         frame = read_manifest(arguments.data, decoding.columns)
         if "text" in decoding.modalities() and "text" in names and "text" not in vectorizers:

@@ -17,6 +17,8 @@ ROBUSTNESS_LEVELS = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 WEIGHTED_FUSIONS = ("weighted", "late")
 REFERENCE = "plain Keras concat"
 """The hand-written reference the demo trains beside its models (`mmzoo.experiments.plain_keras`)."""
+SUMMARY = "train and compare single-modality and fusion models on AV-MNIST"
+DESCRIPTION = "Trains and compares single-modality models and the fusion catalogue on the bundled AV-MNIST."
 EXAMPLES = """examples:
   mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 11 minutes on 2 cores
   mmzoo demo --quick                 # 3,000 pairs, 2 epochs: about 2 minutes, a check of the set-up
@@ -39,15 +41,12 @@ white noise grows) and best_model.keras.
 """
 
 
-def add_parser(subcommands):
-    """Adds the `demo` subcommand.
+def add_arguments(parser):
+    """Adds the arguments of `mmzoo demo`.
 
     Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
+        parser: The subcommand's parser.
     """
-    parser = common.add_subcommand(
-        subcommands, "demo", "train and compare single-modality and fusion models on AV-MNIST",
-        "Trains and compares single-modality models and the fusion catalogue on the bundled AV-MNIST.", EXAMPLES)
     parser.add_argument("--out", metavar="DIR", help="new run folder (default: runs/demo-YYYYmmdd-HHMMSS)")
     parser.add_argument("--epochs", type=common.positive_int,
                         help=f"epochs per model (default: {DEFAULT_EPOCHS}, or {QUICK_EPOCHS} with --quick)")
@@ -60,7 +59,6 @@ def add_parser(subcommands):
                         help=f"train on N random training pairs (default: all, or {QUICK_TRAIN_SIZE} with --quick)")
     parser.add_argument("--test-size", type=common.positive_int, metavar="N",
                         help=f"evaluate on N random test pairs (default: all 5,000, or {QUICK_TEST_SIZE} with --quick)")
-    parser.set_defaults(run=run)
 
 
 def settings(arguments):

@@ -5,6 +5,9 @@ TensorFlow is imported only in `run`, after the arguments are checked.
 
 from mmzoo.cli import common
 
+SUMMARY = "evaluate a saved model on a data split"
+DESCRIPTION = ("Prints the metrics of a saved model on one split: accuracy, macro F1, per-class table and "
+               "confusion matrix.")
 EXAMPLES = """examples:
   mmzoo evaluate runs/concat/model.keras --data synthetic
   mmzoo evaluate runs/demo/best_model.keras --data av_mnist --split validation --out report.json
@@ -16,23 +19,18 @@ train` (model.preprocessing.json, a `mmzoo.datasets.Decoding`) are used;
 """
 
 
-def add_parser(subcommands):
-    """Adds the `evaluate` subcommand.
+def add_arguments(parser):
+    """Adds the arguments of `mmzoo evaluate`.
 
     Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
+        parser: The subcommand's parser.
     """
-    parser = common.add_subcommand(
-        subcommands, "evaluate", "evaluate a saved model on a data split",
-        "Prints the metrics of a saved model on one split: accuracy, macro F1, per-class table and "
-        "confusion matrix.", EXAMPLES)
     common.add_model_options(parser)
     parser.add_argument("--split", choices=("train", "validation", "test"), default="test",
                         help="the split to evaluate on (default: test)")
     parser.add_argument("--out", metavar="FILE.json", help="also write the report as JSON to this new file")
     parser.add_argument("--batch-size", type=common.positive_int, default=256,
                         help="prediction batch size (default: 256)")
-    parser.set_defaults(run=run)
 
 
 def run(arguments):

@@ -16,6 +16,8 @@ FORMATS = {
     "tflite-int8": "tflite_int8",
 }
 """Command-line format name -> `mmzoo.export.FORMATS` name."""
+SUMMARY = "export a saved model to .keras, SavedModel or TFLite"
+DESCRIPTION = "Exports a saved model and prints its size and test accuracy against the Keras model."
 EXAMPLES = """examples:
   mmzoo export runs/concat/model.keras --format tflite-int8 --data synthetic --out concat_int8.tflite
   mmzoo export runs/demo/best_model.keras --format saved_model --data av_mnist --out serving/demo
@@ -27,20 +29,16 @@ export keeps the model's vocabulary and decoding settings beside it.
 """
 
 
-def add_parser(subcommands):
-    """Adds the `export` subcommand.
+def add_arguments(parser):
+    """Adds the arguments of `mmzoo export`.
 
     Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
+        parser: The subcommand's parser.
     """
-    parser = common.add_subcommand(
-        subcommands, "export", "export a saved model to .keras, SavedModel or TFLite",
-        "Exports a saved model and prints its size and test accuracy against the Keras model.", EXAMPLES)
     common.add_model_options(parser)
     parser.add_argument("--format", required=True, choices=tuple(FORMATS), help="the export format")
     parser.add_argument("--out", required=True, metavar="PATH",
                         help="new file (.keras, .tflite) or folder (saved_model) to write")
-    parser.set_defaults(run=run)
 
 
 def check(arguments):

@@ -13,6 +13,8 @@ MODEL_FILE = "model.keras"
 CHECKPOINTS = "checkpoints"
 SPLITS = ("train", "validation", "test")
 MAX_TOKENS = 20000
+SUMMARY = "train a fusion or a zoo model on bundled data or a manifest"
+DESCRIPTION = "Trains a model and saves it, its history and its test metrics."
 EXAMPLES = """examples:
   mmzoo train concat --data synthetic --epochs 5 --out runs/concat
   mmzoo train late --data av_mnist --epochs 10 --out runs/late --strategy auto
@@ -34,15 +36,12 @@ never overwritten.
 """
 
 
-def add_parser(subcommands):
-    """Adds the `train` subcommand.
+def add_arguments(parser):
+    """Adds the arguments of `mmzoo train`.
 
     Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
+        parser: The subcommand's parser.
     """
-    parser = common.add_subcommand(
-        subcommands, "train", "train a fusion or a zoo model on bundled data or a manifest",
-        "Trains a model and saves it, its history and its test metrics.", EXAMPLES)
     parser.add_argument("name", metavar="NAME", help="a fusion or a zoo classifier (see `mmzoo list`)")
     common.add_data_options(parser)
     parser.add_argument("--epochs", type=common.positive_int, default=10, help="training epochs (default: 10)")
@@ -52,7 +51,6 @@ def add_parser(subcommands):
     parser.add_argument("--batch-size", type=common.positive_int, default=64,
                         help="samples per device and step (default: 64)")
     parser.add_argument("--seed", type=common.non_negative_int, default=0, help="random seed (default: 0)")
-    parser.set_defaults(run=run)
 
 
 def resumable(folder):

@@ -74,7 +74,8 @@ def export_report(model, test_data, directory, representative_data=None, formats
         raise ConfigurationError(f"`directory` must be an existing folder. Received: directory={directory!r}")
     if file_names is not None and (not isinstance(file_names, dict) or set(file_names) - set(formats)):
         raise ConfigurationError(
-            f"`file_names` must be a dict keyed by names of `formats` ({list(formats)}). Received: file_names={file_names!r}"
+            f"`file_names` must be a dict keyed by names of `formats` ({list(formats)}). "
+            f"Received: file_names={file_names!r}"
         )
     file_names = {name: _file_name(model.name, name) for name in formats} | (file_names or {})
 
