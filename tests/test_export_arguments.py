@@ -116,6 +116,17 @@ def test_report_checks_its_arguments(inputs, tmp_path):
         export.export_report(classifier, (inputs, np.zeros(12)), tmp_path, formats="keras")
     with pytest.raises(mmzoo.ConfigurationError, match=r"Received: directory='.*missing'$"):
         export.export_report(classifier, (inputs, np.zeros(12)), str(tmp_path / "missing"))
+    with pytest.raises(mmzoo.ConfigurationError, match=r"Received: file_names=\{'tflite_int8': 'a.tflite'\}$"):
+        export.export_report(classifier, (inputs, np.zeros(12)), tmp_path, formats=("keras",),
+                             file_names={"tflite_int8": "a.tflite"})
+
+
+def test_report_writes_the_export_under_the_name_given(inputs, tmp_path):
+    classifier = mmzoo.build_model({"audio": branches.dense(input_dim=8, units=(4,))}, head=heads.multiclass(3))
+    report = export.export_report(classifier, (inputs, np.zeros(12)), tmp_path, formats=("keras",),
+                                  file_names={"keras": "mine.keras"})
+    assert list(report["file"]) == ["mine.keras"]
+    assert [path.name for path in tmp_path.iterdir()] == ["mine.keras"]
 
 
 def test_failed_write_keeps_the_old_file_and_no_temporary(model, tmp_path, monkeypatch):

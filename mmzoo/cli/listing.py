@@ -1,35 +1,14 @@
-"""`mmzoo list` and `mmzoo describe NAME`: the zoo entries and the fusions of the catalogue."""
+"""`mmzoo list`: the zoo entries and the fusions of the catalogue, one line each."""
 
-import argparse
 import inspect
 
-from mmzoo.cli import runtime
+from mmzoo.cli import common
 
-LIST_EXAMPLES = """examples:
+SUMMARY = "list the zoo models and the fusions"
+DESCRIPTION = "Lists the zoo models and the fusions of the catalogue, one line each."
+EXAMPLES = """examples:
   mmzoo list
 """
-DESCRIBE_EXAMPLES = """examples:
-  mmzoo describe dot_gated_fusion     # a zoo model: architecture, source, corrections, defaults
-  mmzoo describe tensor               # a fusion: what it does and its arguments
-"""
-
-
-def add_parser(subcommands):
-    """Adds the `list` and `describe` subcommands.
-
-    Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
-    """
-    listing = subcommands.add_parser(
-        "list", help="list the zoo models and the fusions", description="Lists the zoo models and the fusions "
-        "of the catalogue, one line each.", epilog=LIST_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    listing.set_defaults(run=run_list)
-    describe = subcommands.add_parser(
-        "describe", help="describe a zoo model or a fusion", description="Describes a zoo model (architecture, "
-        "what it reproduces, defaults) or a fusion of the catalogue.", epilog=DESCRIBE_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    describe.add_argument("name", metavar="NAME", help="a name printed by `mmzoo list`")
-    describe.set_defaults(run=run_describe)
 
 
 def fusion_summary(name):
@@ -46,13 +25,13 @@ def fusion_summary(name):
     return inspect.getdoc(fusion.FUSIONS[name]).splitlines()[0]
 
 
-def run_list(arguments):
+def run(arguments):
     """Prints every zoo model and fusion with a one-line description.
 
     Args:
         arguments: The parsed arguments (none are used).
     """
-    runtime.load_tensorflow()
+    common.load_tensorflow()
     from mmzoo import fusion, zoo
 
     models = zoo.list()
@@ -63,25 +42,3 @@ def run_list(arguments):
     print("Fusions (mmzoo train NAME builds branches for the data and fuses them with NAME):")
     for name in fusion.available():
         print(f"  {name:<{width}}  {fusion_summary(name)}")
-
-
-def run_describe(arguments):
-    """Prints the description of a zoo model or a fusion.
-
-    Args:
-        arguments: The parsed arguments, with `name`.
-
-    Raises:
-        UsageError: the name is neither a zoo model nor a fusion.
-    """
-    runtime.load_tensorflow()
-    from mmzoo import fusion, zoo
-    from mmzoo.cli.models import check_name
-
-    check_name(arguments.name)
-    if arguments.name in fusion.available():
-        layer = fusion.FUSIONS[arguments.name]
-        print(f"{arguments.name}: fusion layer mmzoo.fusion.{layer.__name__}\n")
-        print(inspect.getdoc(layer))
-    else:
-        print(zoo.describe(arguments.name))

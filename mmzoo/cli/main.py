@@ -4,11 +4,14 @@ import argparse
 import sys
 
 from mmzoo import __version__
-from mmzoo.cli import demo, evaluate, export, listing, train
-from mmzoo.cli.arguments import UsageError
+from mmzoo.cli import demo, describe, evaluate, export, listing, train
+from mmzoo.cli.common import UsageError
 from mmzoo.errors import MmzooError
 
-COMMANDS = (listing, demo, train, evaluate, export)
+COMMANDS = {"list": listing, "describe": describe, "demo": demo, "train": train, "evaluate": evaluate,
+            "export": export}
+"""Subcommand -> its module: `SUMMARY`, `DESCRIPTION`, `EXAMPLES`, `run(arguments)` and, if it takes any,
+`add_arguments(parser)`."""
 EPILOG = """examples:
   mmzoo --version
   mmzoo list
@@ -54,8 +57,13 @@ def build_parser():
     parser.add_argument("--version", action="version", version=f"mmzoo {__version__}",
                         help="print 'mmzoo <version>' and exit")
     subcommands = parser.add_subparsers(title="commands", metavar="COMMAND", required=True, parser_class=Parser)
-    for command in COMMANDS:
-        command.add_parser(subcommands)
+    for name, command in COMMANDS.items():
+        subcommand = subcommands.add_parser(
+            name, help=command.SUMMARY, description=command.DESCRIPTION, epilog=command.EXAMPLES,
+            formatter_class=argparse.RawDescriptionHelpFormatter)
+        if hasattr(command, "add_arguments"):
+            command.add_arguments(subcommand)
+        subcommand.set_defaults(run=command.run)
     return parser
 
 

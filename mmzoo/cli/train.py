@@ -3,15 +3,18 @@
 TensorFlow is imported only in `run`, after the arguments are checked.
 """
 
-import argparse
 import os
+import sys
+import time
 
-from mmzoo.cli import arguments as cli_arguments
-from mmzoo.cli import runtime
-from mmzoo.cli import manifest
+from mmzoo.cli import common
 
 MODEL_FILE = "model.keras"
 CHECKPOINTS = "checkpoints"
+SPLITS = ("train", "validation", "test")
+MAX_TOKENS = 20000
+SUMMARY = "train a fusion or a zoo model on bundled data or a manifest"
+DESCRIPTION = "Trains a model and saves it, its history and its test metrics."
 EXAMPLES = """examples:
   mmzoo train concat --data synthetic --epochs 5 --out runs/concat
   mmzoo train late --data av_mnist --epochs 10 --out runs/late --strategy auto
@@ -24,33 +27,30 @@ conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
 modalities (see `mmzoo list`). Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
+A manifest's files are decoded once, on the first epoch, and kept in memory.
 DIR receives model.keras (with model.text.vocab.json when the data has texts,
-model.preprocessing.json for a manifest), history.json, metrics.json and
-checkpoints/. Running the same command again after a crash resumes an
-unfinished run; a finished or unrelated folder is never overwritten.
+model.preprocessing.json, the `mmzoo.datasets.Decoding` of a manifest),
+history.json, metrics.json and checkpoints/. Running the same command again
+after a crash resumes an unfinished run; a finished or unrelated folder is
+never overwritten.
 """
 
 
-def add_parser(subcommands):
-    """Adds the `train` subcommand.
+def add_arguments(parser):
+    """Adds the arguments of `mmzoo train`.
 
     Args:
-        subcommands: The `add_subparsers` object of the `mmzoo` parser.
+        parser: The subcommand's parser.
     """
-    parser = subcommands.add_parser(
-        "train", help="train a fusion or a zoo model on bundled data or a manifest",
-        description="Trains a model and saves it, its history and its test metrics.", epilog=EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("name", metavar="NAME", help="a fusion or a zoo classifier (see `mmzoo list`)")
-    cli_arguments.add_data_options(parser)
-    parser.add_argument("--epochs", type=cli_arguments.positive_int, default=10, help="training epochs (default: 10)")
+    common.add_data_options(parser)
+    parser.add_argument("--epochs", type=common.positive_int, default=10, help="training epochs (default: 10)")
     parser.add_argument("--out", required=True, metavar="DIR", help="new folder for the model and its files")
     parser.add_argument("--strategy", default="auto",
                         help="distribution strategy: auto, default, mirrored, multi_worker or tpu (default: auto)")
-    parser.add_argument("--batch-size", type=cli_arguments.positive_int, default=64,
+    parser.add_argument("--batch-size", type=common.positive_int, default=64,
                         help="samples per device and step (default: 64)")
-    parser.add_argument("--seed", type=cli_arguments.non_negative_int, default=0, help="random seed (default: 0)")
-    parser.set_defaults(run=run)
+    parser.add_argument("--seed", type=common.non_negative_int, default=0, help="random seed (default: 0)")
 
 
 def resumable(folder):
@@ -65,23 +65,266 @@ def check(arguments):
         arguments: The parsed arguments.
 
     Returns:
-        The `manifest.Columns` of a manifest, or None for bundled data.
+        The manifest `DataFrame` and its columns `{"image"|...|"label":
+        column}`, or `(None, None)` for bundled data.
 
     Raises:
         UsageError: bad data source, columns or output folder.
     """
-    cli_arguments.check_data(arguments.data)
+    common.check_data(arguments.data)
     if not resumable(arguments.out):
-        cli_arguments.check_new_path(arguments.out)
-    if arguments.data in cli_arguments.BUNDLED_DATA:
-        return None
-    columns = manifest.Columns.from_arguments(arguments)
-    manifest.check_columns(manifest.read_manifest(arguments.data), columns, arguments.data)
-    return columns
+        common.check_new_path(arguments.out)
+    if arguments.data in common.BUNDLED_DATA:
+        return None, None
+    columns = common.columns(arguments)
+    return common.read_manifest(arguments.data, columns), columns
+
+
+def check_name(name):
+    """Checks that a model name is a fusion of the catalogue or a zoo entry.
+
+    Args:
+        name: The NAME given to `mmzoo train`.
+
+    Raises:
+        UsageError: the name is neither; the message lists both.
+    """
+    from mmzoo import fusion, zoo
+
+    if name not in fusion.available() and name not in zoo.list():
+        raise common.UsageError(f"unknown model {name!r}; fusions: {', '.join(fusion.available())}; "
+                                f"zoo models: {', '.join(zoo.list())}")
+
+
+def check_strategy(strategy):
+    """Checks a `--strategy` name.
+
+    Args:
+        strategy: The command-line value.
+
+    Raises:
+        UsageError: not one of `mmzoo.training.strategy.STRATEGY_NAMES`.
+    """
+    from mmzoo.training.strategy import STRATEGY_NAMES
+
+    if strategy not in STRATEGY_NAMES:
+        raise common.UsageError(f"--strategy must be one of {list(STRATEGY_NAMES)}, received {strategy!r}")
+
+
+def decoding_for(name, columns):
+    """Returns how manifest files are decoded for a model: a zoo entry's own sizes, else the defaults.
+
+    Args:
+        name: A fusion or zoo entry name.
+        columns: The manifest columns.
+
+    Returns:
+        A `mmzoo.datasets.Decoding`.
+    """
+    from mmzoo import datasets, fusion, zoo
+
+    decoding = datasets.Decoding(columns=dict(columns))
+    if name in fusion.available():
+        return decoding
+    defaults = zoo.get_entry(name).defaults()
+    image_shape = defaults.get("image_shape", defaults.get("input_shape"))
+    if image_shape is not None:
+        decoding.image_size, decoding.image_channels = tuple(image_shape[:2]), image_shape[2]
+    if "audio_dim" in defaults:
+        decoding.audio_features, decoding.audio_options = "summary", {"n_mfcc": defaults["audio_dim"] // 2}
+    if "sequence_length" in defaults:
+        decoding.sequence_length = defaults["sequence_length"]
+    return decoding
+
+
+def manifest_data(arguments, frame, columns):
+    """Splits a manifest and turns each split into a `tf.data` pipeline, each file decoded once.
+
+    The rows are split first (`mmzoo.datasets.split`), so no decoded sample
+    is copied: the training and validation pipelines keep their decoded
+    samples in memory after the first epoch.
+
+    Args:
+        arguments: The parsed `train` arguments.
+        frame: The manifest `DataFrame`.
+        columns: Its columns.
+
+    Returns:
+        A tuple `(data, class_names, vectorizer, decoding)`: `data` maps each
+        split to an unbatched dataset, `vectorizer` is the texts'
+        `TextVectorization` or None.
+    """
+    from mmzoo.datasets.columns import LabelColumn
+    from mmzoo.preprocessing import text_vectorizer
+
+    decoding = decoding_for(arguments.name, columns)
+    parts = common.split_manifest(frame, arguments.data, SPLITS)
+    labels = LabelColumn(columns["label"])
+    labels.fit([cell for cell in frame[columns["label"]] if labels.problem(cell) is None])
+    decoding.class_names = labels.class_names
+    vectorizer = None
+    if "text" in columns:
+        vectorizer = text_vectorizer(parts["train"][columns["text"]].tolist(), max_tokens=MAX_TOKENS,
+                                     sequence_length=decoding.sequence_length)
+    print(f"Checking {len(frame)} rows of {arguments.data} ...", flush=True)
+    data = {split: decoding.dataset(rows, common.base_dir(arguments.data), text_vectorizer=vectorizer,
+                                    shuffle=split == "train", seed=arguments.seed, cache=split != "test")
+            for split, rows in parts.items()}
+    return data, list(decoding.class_names), vectorizer, decoding
+
+
+def input_shapes(data):
+    """Returns `{modality: per-sample shape}` of `(inputs, labels)` arrays or of an unbatched dataset."""
+    if isinstance(data, tuple):
+        return {modality: tuple(values.shape[1:]) for modality, values in data[0].items()}
+    return {modality: tuple(spec.shape) for modality, spec in data.element_spec[0].items()}
+
+
+def fusion_builder(name, shapes, num_classes, vocab_size):
+    """Returns a function building a fusion model on the data's modalities.
+
+    Args:
+        name: A fusion of the catalogue.
+        shapes: `{modality: per-sample shape}` of the training inputs.
+        num_classes: Number of classes.
+        vocab_size: Number of token ids of the texts, or None.
+
+    Returns:
+        A function without arguments returning an uncompiled `keras.Model`.
+    """
+    from mmzoo import branches, heads
+    from mmzoo.assemble import build_model
+
+    def build():
+        return build_model(
+            branches={modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()},
+            fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
+
+    return build
+
+
+def zoo_builder(name, shapes, num_classes, vocab_size):
+    """Returns a function building a zoo entry sized for the data, after checking that it fits.
+
+    Args:
+        name: A zoo entry name.
+        shapes: `{modality: per-sample shape}` of the training inputs.
+        num_classes: Number of classes.
+        vocab_size: Number of token ids of the texts, or None.
+
+    Returns:
+        A function without arguments returning an uncompiled `keras.Model`.
+
+    Raises:
+        UsageError: the entry is not a classifier, or its inputs are not
+            the data's modalities and shapes; the message names both.
+    """
+    from mmzoo import zoo
+
+    entry = zoo.get_entry(name)
+    defaults = entry.defaults()
+    missing = [modality for modality in entry.modalities if modality not in shapes]
+    if missing:
+        raise common.UsageError(f"zoo model {name!r} expects the modalities {list(entry.modalities)}; "
+                                f"the data gives {sorted(shapes)}")
+    if "num_classes" not in defaults:
+        raise common.UsageError(f"zoo model {name!r} is not a single classifier, so `mmzoo train` cannot fit it; "
+                                "see `mmzoo describe` and the Python API")
+    overrides = {"num_classes": num_classes, **_sizes(defaults, shapes, vocab_size)}
+
+    def build():
+        return zoo.build(name, **overrides)
+
+    for tensor in build().inputs:
+        expected, received = tuple(tensor.shape[1:]), shapes[tensor.name]
+        if expected != received:
+            raise common.UsageError(f"zoo model {name!r} expects {tensor.name} inputs of shape {expected}; "
+                                    f"the data gives {received}")
+    return build
+
+
+def _sizes(defaults, shapes, vocab_size):
+    """Returns the zoo builder arguments that the data's shapes set."""
+    sizes = {}
+    for argument in ("image_shape", "input_shape"):
+        if argument in defaults and len(shapes.get("image", ())) == 3:
+            sizes[argument] = shapes["image"]
+    if "audio_dim" in defaults and len(shapes.get("audio", ())) == 1:
+        sizes["audio_dim"] = shapes["audio"][0]
+    if "spectrogram_shape" in defaults and len(shapes.get("audio", ())) == 2:
+        sizes["spectrogram_shape"] = shapes["audio"]
+    if "sequence_length" in defaults and "text" in shapes:
+        sizes["sequence_length"], sizes["vocab_size"] = shapes["text"][0], vocab_size
+    return sizes
+
+
+def builder(name, data, num_classes, vectorizer):
+    """Returns the build function of the model and the inputs it takes.
+
+    Args:
+        name: A fusion or zoo entry name.
+        data: The training data.
+        num_classes: Number of classes.
+        vectorizer: The texts' `TextVectorization`, or None.
+
+    Returns:
+        A tuple `(build function, input names)`.
+    """
+    from mmzoo import zoo
+    from mmzoo.datasets import synthetic
+
+    vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
+    shapes = input_shapes(data)
+    if name in zoo.list():
+        return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get_entry(name).modalities)
+    return fusion_builder(name, shapes, num_classes, vocab_size), list(shapes)
+
+
+def judge(model, split, class_names):
+    """Evaluates a trained model on the test split (or validation, or train when it is the only one).
+
+    Args:
+        model: The trained model.
+        split: `{split: data}`.
+        class_names: The label of each class id.
+
+    Returns:
+        Dict of the split used, accuracy, macro F1 and parameters.
+    """
+    from mmzoo import evaluation
+
+    name = next(key for key in ("test", "validation", "train") if key in split)
+    report = evaluation.evaluate(model, split[name], class_names=[str(label) for label in class_names])
+    output = report[model.output_names[0]]
+    return {"split": name, "samples": common.size(split[name]), "accuracy": float(output.accuracy),
+            "macro_f1": float(output.macro_f1), "parameters": int(model.count_params())}
+
+
+def write_run(arguments, model, history, metrics, vectorizer, decoding):
+    """Writes model.keras (with vocabulary and decoding settings), history.json and metrics.json.
+
+    Args:
+        arguments: The parsed `train` arguments.
+        model: The trained model.
+        history: `{metric: per-epoch values}`.
+        metrics: Dict from `judge`, with the training time.
+        vectorizer: The texts' `TextVectorization`, or None.
+        decoding: The manifest's `mmzoo.datasets.Decoding`, or None.
+    """
+    from mmzoo import export
+
+    path = os.path.join(arguments.out, MODEL_FILE)
+    if decoding:
+        decoding.save(path)
+    export.save_keras(model, path, vectorizers={"text": vectorizer} if vectorizer else None)
+    common.write_json(os.path.join(arguments.out, "history.json"),
+                      {key: [float(value) for value in values] for key, values in history.items()})
+    common.write_json(os.path.join(arguments.out, "metrics.json"),
+                      {"model": arguments.name, "data": arguments.data, "epochs": arguments.epochs, **metrics})
 
 
 def run(arguments):
-    """Trains the model and writes its folder.
+    """Trains the model and writes its folder: the model, its history and its test metrics.
 
     Args:
         arguments: The parsed arguments.
@@ -89,9 +332,32 @@ def run(arguments):
     Raises:
         UsageError: a bad argument, or a model that does not fit the data.
     """
-    columns = check(arguments)
-    runtime.load_tensorflow()
-    from mmzoo.cli import training_job
+    frame, columns = check(arguments)
+    common.load_tensorflow()
+    from mmzoo import datasets, training
 
-    training_job.check_strategy(arguments.strategy)
-    training_job.train(arguments, columns)
+    check_strategy(arguments.strategy)
+    check_name(arguments.name)
+    if frame is None:
+        data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
+        class_names, vectorizer, decoding = common.bundled_class_names(arguments.data), None, None
+    else:
+        data, class_names, vectorizer, decoding = manifest_data(arguments, frame, columns)
+    build, names = builder(arguments.name, data["train"], len(class_names), vectorizer)
+    data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
+    resuming = os.path.isdir(arguments.out)
+    os.makedirs(arguments.out, exist_ok=True)
+    print(f"{'Resuming' if resuming else 'Training'} {arguments.name!r} on {arguments.data} "
+          f"({common.size(data['train'])} training samples) into {arguments.out}", flush=True)
+    start = time.perf_counter()
+    model, history = training.fit(
+        build, data["train"], validation=data.get("validation"), epochs=arguments.epochs,
+        batch_size=arguments.batch_size, strategy=arguments.strategy, seed=arguments.seed,
+        checkpoint_dir=os.path.join(arguments.out, CHECKPOINTS), verbose=1 if sys.stdout.isatty() else 2,
+        learning_rate="cosine")
+    seconds = time.perf_counter() - start
+    metrics = judge(model, data, class_names)
+    write_run(arguments, model, history.history, {**metrics, "training_seconds": round(seconds, 2)},
+              vectorizer, decoding)
+    print(f"{metrics['split']} accuracy {metrics['accuracy']:.4f}, macro F1 {metrics['macro_f1']:.4f}; "
+          f"saved {os.path.join(arguments.out, MODEL_FILE)}")

@@ -2,7 +2,10 @@
 
 from mmzoo.datasets.av_mnist import load_av_mnist
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, from_dataframe
+from mmzoo.datasets.decoding import Decoding, decoding_path
 from mmzoo.datasets.prepared import from_prepared, prepare
 from mmzoo.datasets.registry import available, load
+from mmzoo.datasets.splits import split
 
-__all__ = ["BadRow", "BadRowsError", "available", "from_dataframe", "from_prepared", "load", "load_av_mnist", "prepare"]
+__all__ = ["BadRow", "BadRowsError", "Decoding", "available", "decoding_path", "from_dataframe", "from_prepared",
+           "load", "load_av_mnist", "prepare", "split"]

@@ -18,7 +18,7 @@ COLUMNS = ("format", "file", "size_bytes", "size_vs_float32", "accuracy", "accur
 
 
 def export_report(model, test_data, directory, representative_data=None, formats=FORMATS,
-                  batch_size=256, overwrite=False):
+                  batch_size=256, overwrite=False, file_names=None):
     """Exports a classifier in several formats and measures each on a test split.
 
     Args:
@@ -33,6 +33,9 @@ def export_report(model, test_data, directory, representative_data=None, formats
         formats: The formats to export, a sequence of `FORMATS` entries.
         batch_size: Batch size of the predictions.
         overwrite: Whether existing exports in `directory` may be replaced.
+        file_names: Optional `{format: file or folder name}` in `directory`
+            replacing the default names above, e.g. `{"tflite_int8":
+            "model_int8.tflite"}`.
 
     Returns:
         A `pandas.DataFrame` with one row per format and the columns
@@ -69,12 +72,18 @@ def export_report(model, test_data, directory, representative_data=None, formats
         raise ConfigurationError(f"`formats` must be a non-empty sequence of {FORMATS}. Received: formats={formats!r}")
     if not os.path.isdir(directory):
         raise ConfigurationError(f"`directory` must be an existing folder. Received: directory={directory!r}")
+    if file_names is not None and (not isinstance(file_names, dict) or set(file_names) - set(formats)):
+        raise ConfigurationError(
+            f"`file_names` must be a dict keyed by names of `formats` ({list(formats)}). "
+            f"Received: file_names={file_names!r}"
+        )
+    file_names = {name: _file_name(model.name, name) for name in formats} | (file_names or {})
 
     reference = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0))
     keras_accuracy = _accuracy(reference, labels, task)
     rows = []
     for name in formats:
-        path = export_model(model, os.path.join(os.fspath(directory), _file_name(model.name, name)), name,
+        path = export_model(model, os.path.join(os.fspath(directory), file_names[name]), name,
                             representative_data=representative_data if name == "tflite_int8" else None,
                             overwrite=overwrite)
         predictions = _predict_artifact(name, path, inputs, batch_size)

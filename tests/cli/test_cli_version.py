@@ -1,4 +1,4 @@
-"""`mmzoo --version` prints the package's one version; `--version` and `--help` import no TensorFlow."""
+"""`mmzoo --version` prints the package's one version; `--version` and every `--help` import no TensorFlow."""
 
 import subprocess
 import sys
@@ -16,13 +16,14 @@ def test_version_prints_the_package_version():
     assert process.stderr == ""
 
 
-@pytest.mark.parametrize("argument", ["--version", "--help"])
+@pytest.mark.parametrize("argument", ["--version", "--help", "list --help", "describe --help", "demo --help",
+                                      "train --help", "evaluate --help", "export --help"])
 def test_version_and_help_answer_without_importing_tensorflow_or_keras(argument):
     code = (
         "import sys\n"
         "from mmzoo.cli import main\n"
         "try:\n"
-        f"    main([{argument!r}])\n"
+        f"    main({argument.split()!r})\n"
         "except SystemExit as stop:\n"
         "    status = stop.code\n"
         "print('status', status, 'loaded', sorted({'tensorflow', 'keras'} & set(sys.modules)), file=sys.stderr)\n"

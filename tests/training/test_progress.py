@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from mmzoo.cli.progress import TrainingProgress
+from mmzoo.training.progress import TrainingProgress
 
 
 def _fit(progress):
@@ -27,7 +27,7 @@ def test_on_a_terminal_one_bar_over_every_step(capsys):
 
 
 def test_the_fused_accuracy_shows_under_one_name_with_auxiliary_heads():
-    from mmzoo.cli.progress import TrainingProgress
+    from mmzoo.training.progress import TrainingProgress
 
     progress = TrainingProgress("concat", live=False)
     logs = {"loss": 1.5, "label_accuracy": 0.5, "image_auxiliary_accuracy": 0.4, "val_label_accuracy": 0.45}

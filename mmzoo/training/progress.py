@@ -1,4 +1,4 @@
-"""Training progress of one model, for runs that train several in a row."""
+"""Training progress of one model, for runs that train several in a row (one bar or one line per epoch each)."""
 
 import sys
 

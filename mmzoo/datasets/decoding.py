@@ -1,0 +1,141 @@
+"""How the files of a manifest become model inputs, saved beside a model to decode new data the same way."""
+
+import dataclasses
+import json
+import os
+
+from mmzoo.datasets.dataframe import from_dataframe
+from mmzoo.errors import ConfigurationError
+
+MODALITIES = ("image", "text", "audio")
+
+
+@dataclasses.dataclass
+class Decoding:
+    """The settings `from_dataframe` decodes a manifest with, kept with the model trained on it.
+
+    `mmzoo train` saves them beside `model.keras` (`save`); `mmzoo evaluate`
+    and `mmzoo export` read them back (`load`), so new files are decoded
+    exactly as the training files were.
+
+    Example:
+        >>> decoding = Decoding(columns={"image": "photo", "label": "label"}, image_size=(64, 64))
+        >>> train = decoding.dataset(frame, base_dir="data")
+        >>> decoding.class_names = train.class_names
+        >>> decoding.save("runs/photos/model.keras")
+        >>> Decoding.load("runs/photos/model.keras") == decoding
+        True
+
+    Attributes:
+        columns: `{"image"|"text"|"audio"|"label": column name}`.
+        image_size: `(height, width)` images are resized to.
+        image_channels: 1 (grayscale) or 3 (RGB).
+        audio_sample_rate: Rate audio is resampled to, in Hz.
+        audio_duration: Length audio is padded or trimmed to, in seconds.
+        audio_features: "log_mel" (a `(frames, n_mels)` spectrogram),
+            "summary" (MFCC mean and standard deviation, a vector), ...; see
+            `mmzoo.preprocessing.audio_features`.
+        audio_options: Keyword arguments of the audio feature function
+            (`n_mels`, `hop_length`, `n_mfcc`, ...).
+        sequence_length: Token ids per text.
+        class_names: The label of each class id, or None to take the sorted
+            labels of the data.
+    """
+
+    columns: dict = dataclasses.field(default_factory=dict)
+    image_size: tuple = (64, 64)
+    image_channels: int = 3
+    audio_sample_rate: int = 16000
+    audio_duration: float = 1.0
+    audio_features: str = "log_mel"
+    audio_options: dict = dataclasses.field(default_factory=lambda: {"n_mels": 32, "hop_length": 512})
+    sequence_length: int = 20
+    class_names: list = None
+
+    def modalities(self):
+        """Returns `{modality: column}` of the input columns."""
+        return {modality: self.columns[modality] for modality in MODALITIES if self.columns.get(modality)}
+
+    def dataset(self, df, base_dir=None, text_vectorizer=None, batch_size=None, shuffle=False, seed=None,
+                cache=False):
+        """Decodes the rows of a manifest with these settings (see `from_dataframe`).
+
+        Args:
+            df: `pandas.DataFrame` with the columns of `columns`.
+            base_dir: Folder relative paths are resolved against.
+            text_vectorizer: Optional `TextVectorization` mapping texts to
+                ids.
+            batch_size: Batch size, or None for single samples.
+            shuffle: Whether to shuffle the rows on every pass.
+            seed: Seed of the shuffling.
+            cache: Whether to keep the decoded samples in memory after the
+                first pass, so each file is decoded once however many
+                epochs read it.
+
+        Returns:
+            A `tf.data.Dataset` of `(inputs, label_id)` with `class_names`
+            and `bad_rows` attributes.
+
+        Raises:
+            ConfigurationError: If a column is missing or a setting is
+                invalid.
+            BadRowsError: If a row holds a missing or unreadable value.
+        """
+        return from_dataframe(
+            df, **self.modalities(), label=self.columns.get("label"), class_names=self.class_names,
+            base_dir=base_dir, image_size=self.image_size, image_channels=self.image_channels,
+            audio_sample_rate=self.audio_sample_rate, audio_duration=self.audio_duration,
+            audio_features=self.audio_features, audio_options=self.audio_options,
+            text_vectorizer=text_vectorizer, batch_size=batch_size, shuffle=shuffle, seed=seed, cache=cache)
+
+    def save(self, model_path):
+        """Writes the settings as JSON beside a `.keras` model (`decoding_path`).
+
+        Args:
+            model_path: The model's `.keras` file.
+
+        Raises:
+            ConfigurationError: If `model_path` does not end in ".keras".
+        """
+        with open(decoding_path(model_path), "w", encoding="utf-8") as handle:
+            json.dump(dataclasses.asdict(self), handle, indent=1, default=str)
+
+    @classmethod
+    def load(cls, model_path):
+        """Reads the settings saved beside a `.keras` model.
+
+        Args:
+            model_path: The model's `.keras` file.
+
+        Returns:
+            A `Decoding`, or None when the model has no saved settings (it
+            was not trained on a manifest).
+
+        Raises:
+            ConfigurationError: If `model_path` does not end in ".keras".
+        """
+        path = decoding_path(model_path)
+        if not os.path.isfile(path):
+            return None
+        with open(path, encoding="utf-8") as handle:
+            settings = json.load(handle)
+        settings["image_size"] = tuple(settings["image_size"])
+        return cls(**settings)
+
+
+def decoding_path(model_path):
+    """Returns where the decoding settings of a `.keras` model are saved.
+
+    Args:
+        model_path: The model's `.keras` file, e.g. "runs/a/model.keras".
+
+    Returns:
+        The JSON file beside it, e.g. "runs/a/model.preprocessing.json".
+
+    Raises:
+        ConfigurationError: If `model_path` does not end in ".keras".
+    """
+    path = os.fspath(model_path)
+    if not path.endswith(".keras"):
+        raise ConfigurationError(f"`model_path` must end in '.keras'. Received: model_path={model_path!r}")
+    return f"{path[:-len('.keras')]}.preprocessing.json"
