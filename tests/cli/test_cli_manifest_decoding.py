@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from mmzoo import training
 from mmzoo.cli import common, train
-from mmzoo.datasets import columns as manifest_columns
+from mmzoo.preprocessing import wav
 from media_files import manifest
 
 
@@ -16,13 +16,14 @@ def test_each_audio_file_is_read_once_by_the_check_and_once_by_the_pipeline(tmp_
     frame["split"] = ["train"] * 12 + ["validation"] * 4 + ["test"] * 4
     frame.to_csv(tmp_path / "manifest.csv", index=False)
     reads = collections.Counter()
-    load_audio = manifest_columns.load_audio
+    load_audio = wav.load_audio
 
     def counting_load_audio(path, **options):
         reads[path] += 1
         return load_audio(path, **options)
 
-    monkeypatch.setattr(manifest_columns, "load_audio", counting_load_audio)
+    # The manifest's WAV files are not at the command's 16 kHz: the pipeline decodes them through librosa.
+    monkeypatch.setattr(wav, "load_audio", counting_load_audio)
     arguments = argparse.Namespace(name="concat", data=str(tmp_path / "manifest.csv"), seed=0, image_col="image",
                                    text_col=None, audio_col="audio", label_col="label")
     names = common.columns(arguments)
@@ -33,4 +34,4 @@ def test_each_audio_file_is_read_once_by_the_check_and_once_by_the_pipeline(tmp_
 
     trained = {str(tmp_path / path) for path in frame["audio"][:16]}
     assert {path for path in reads if path in trained} == trained
-    assert {reads[path] for path in trained} == {2}, reads  # the eager check, then the first epoch only
+    assert {reads[path] for path in trained} == {2}, reads  # the parallel check, then the first epoch only
