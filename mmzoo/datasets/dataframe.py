@@ -92,8 +92,10 @@ def from_dataframe(
         batch_size: Batch size, or `None` for unbatched elements.
         shuffle: Whether to shuffle the rows on every pass.
         seed: Seed of the shuffling.
-        cache: `False`, `True` (cache decoded elements in memory) or a file
-            path prefix for an on-disk cache.
+        cache: `False` (decode the files on every pass), `True` (keep the
+            decoded files in memory: the check's decode is then the only
+            one) or a file path prefix for an on-disk cache filled by the
+            first pass. For data larger than memory, see `prepare`.
         num_parallel_calls: Parallelism of the decoding map.
 
     Returns:
@@ -151,7 +153,8 @@ def from_dataframe(
     if not df.index.is_unique:
         df = df.reset_index(drop=True)
 
-    bad_rows = _find_bad_rows(df, readers, num_parallel_calls)
+    # With an in-memory cache, the check pass keeps what it decodes: the only decode of each file.
+    bad_rows, decoded = _find_bad_rows(df, readers, num_parallel_calls, keep=cache is True)
     if bad_rows and errors == "raise":
         raise BadRowsError(_describe(bad_rows, len(df), "Fix or drop them, or pass errors='skip'."), bad_rows)
     if bad_rows:
@@ -160,13 +163,19 @@ def from_dataframe(
     if kept.empty:
         raise BadRowsError(_describe(bad_rows, len(df), "No usable row is left."), bad_rows)
 
-    features = {reader.key: reader.values(kept[reader.column].tolist()) for reader in inputs}
+    features = {
+        reader.key: np.stack([decoded[reader.key][row] for row in kept.index]) if reader.key in decoded
+        else reader.values(kept[reader.column].tolist())
+        for reader in inputs
+    }
     labels = None
     if label_reader:
         label_reader.fit(kept[label].tolist())
         labels = label_reader.values(kept[label].tolist())
+    to_decode = [reader for reader in inputs if reader.key not in decoded]
     dataset = _pipeline(
-        features, labels, inputs, text_vectorizer, batch_size, shuffle, seed, cache, num_parallel_calls
+        features, labels, to_decode, text_vectorizer, batch_size, shuffle, seed, cache and not decoded,
+        num_parallel_calls,
     )
     dataset.class_names = list(label_reader.class_names) if label_reader else None
     dataset.bad_rows = bad_rows
@@ -179,7 +188,7 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
 
     @tf.autograph.experimental.do_not_convert  # plain graph code: converting it costs seconds per trace
     def load(inputs, *label):
-        decoded = {key: loaders[key](value) for key, value in inputs.items()}
+        decoded = {key: loaders[key](value) if key in loaders else value for key, value in inputs.items()}
         return (decoded, *label) if label else decoded
 
     dataset = tf.data.Dataset.from_tensor_slices(features if labels is None else (features, labels))
@@ -197,14 +206,19 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
     return dataset.prefetch(tf.data.AUTOTUNE)
 
 
-def _find_bad_rows(df, readers, num_parallel_calls):
+def _find_bad_rows(df, readers, num_parallel_calls, keep=False):
     """Lists the bad cells: cheap checks row by row, then one parallel decode of every file.
 
     The files are decoded by the same `load` the pipeline maps, in a `tf.data`
     pass that keeps the index of each file it could decode; only the files it
     could not are decoded again, one by one, to say why.
+
+    Returns:
+        `(bad_rows, decoded)`: the `BadRow`s in row order, and with `keep`
+        `{reader key: {row label: decoded numpy value}}` of the usable files
+        (else an empty dict).
     """
-    bad_rows = []
+    bad_rows, decoded = [], {}
     columns = [reader.column for reader in readers]
     for row, cells in zip(df.index, df[columns].itertuples(index=False)):
         for reader, cell in zip(readers, cells):
@@ -216,29 +230,38 @@ def _find_bad_rows(df, readers, num_parallel_calls):
             continue
         rows = df.index[~df.index.isin([bad.row for bad in bad_rows])]
         paths = reader.values(df.loc[rows, reader.column].tolist())
-        for position in _undecodable(paths, reader.load, num_parallel_calls):
+        values = _decode_all(paths, reader.load, num_parallel_calls, keep)
+        for position in sorted(set(range(len(paths))) - set(values)):
             reason = reader.decode_problem(paths[position]) or f"the pipeline could not decode {paths[position]!r}"
             bad_rows.append(BadRow(rows[position], reader.column, reason))
-    return sorted(bad_rows, key=lambda bad: (df.index.get_loc(bad.row), columns.index(bad.column)))
+        if keep:
+            decoded[reader.key] = {rows[position]: value for position, value in values.items()}
+    bad_rows.sort(key=lambda bad: (df.index.get_loc(bad.row), columns.index(bad.column)))
+    return bad_rows, decoded
 
 
-def _undecodable(paths, load, num_parallel_calls):
-    """Positions of the paths that `load` fails on (or gives non-finite values for), decoded in parallel."""
+def _decode_all(paths, load, num_parallel_calls, keep):
+    """Decodes every path in parallel with `load`.
+
+    Returns:
+        `{position: decoded value, or None without keep}` of the paths that
+        decode to finite values; the others are missing.
+    """
     if not paths:
-        return []
+        return {}
 
     @tf.autograph.experimental.do_not_convert
     def decode(position, path):
         features = load(path)
         with tf.control_dependencies([tf.debugging.assert_all_finite(features, "non-finite values")]):
-            return tf.identity(position)
+            return tf.identity(position), (features if keep else tf.zeros((0,)))
 
     positions = tf.data.Dataset.from_tensor_slices((tf.range(len(paths), dtype=tf.int64), paths))
     decoded = positions.map(decode, num_parallel_calls=num_parallel_calls, deterministic=False).ignore_errors()
-    usable = np.zeros(len(paths), dtype=bool)
-    for batch in decoded.batch(4096):
-        usable[batch.numpy()] = True
-    return np.flatnonzero(~usable).tolist()
+    values = {}
+    for batch_positions, batch_values in decoded.batch(256).as_numpy_iterator():
+        values.update(zip(batch_positions.tolist(), list(batch_values) if keep else [None] * len(batch_positions)))
+    return values
 
 
 def _vectorize_text(vectorizer, batched):

@@ -1,11 +1,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+import soundfile
 import tensorflow as tf
 
 from mmzoo.datasets import from_dataframe
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.preprocessing import text_vectorizer
+from mmzoo.preprocessing import text_vectorizer, wav
 from media_files import CLASSES, manifest
 
 
@@ -127,3 +128,21 @@ def test_invalid_arguments_are_rejected_before_reading_files(files, kwargs, erro
     kwargs = {"df": df, "base_dir": folder, **kwargs}
     with pytest.raises(error, match=match):
         from_dataframe(**kwargs)
+
+
+def test_in_memory_cache_keeps_the_check_decode_as_the_only_one(tmp_path, monkeypatch):
+    frame = manifest(tmp_path, rows=8)
+    options = dict(image="image", audio="audio", label="label", base_dir=tmp_path, image_size=(8, 8),
+                   audio_sample_rate=8000, audio_duration=0.5, batch_size=3, shuffle=True, seed=0)
+    plain = from_dataframe(frame, **options)
+    reads = []
+    load_audio = wav.load_audio
+    monkeypatch.setattr(wav, "load_audio", lambda path, **kwargs: reads.append(path) or load_audio(path, **kwargs))
+    cached = from_dataframe(frame, cache=True, **options)
+    epochs = [list(cached) for _ in range(3)]
+    resampled = sum(soundfile.info(str(tmp_path / path)).samplerate != 8000 for path in frame["audio"])
+    assert len(reads) == resampled > 0  # the 44.1 kHz files go through librosa: once each, however many epochs
+    for (inputs, labels), (expected_inputs, expected_labels) in zip(epochs[0], plain):
+        np.testing.assert_array_equal(labels, expected_labels)
+        np.testing.assert_array_equal(inputs["image"], expected_inputs["image"])
+        np.testing.assert_allclose(inputs["audio"], expected_inputs["audio"], atol=1e-5)
