@@ -6,7 +6,8 @@ import mmzoo.fusion as fusion_catalogue
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import Head, MultitaskHead, Prediction, prediction_layers
 from mmzoo.layers import ProductOfExperts
-from mmzoo.robustness.dropout import MISSING_LAYER_NAME, MissingModalities, ModalityDropout
+from mmzoo.layers.missing_modalities import MISSING_LAYER_NAME, MissingModalities
+from mmzoo.layers.modality_dropout import ModalityDropout
 
 
 def _check_branches(branches):

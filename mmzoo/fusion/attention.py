@@ -5,7 +5,8 @@ from keras import ops
 
 from mmzoo.branches._validation import OUTPUT_MODES, check_choice, check_positive_int, check_rate
 from mmzoo.errors import ConfigurationError
-from mmzoo.fusion.base import Fusion, masked_mean
+from mmzoo.fusion.base import Fusion
+from mmzoo.layers.masked_mean import masked_mean
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")

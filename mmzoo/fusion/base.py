@@ -4,24 +4,7 @@ import keras
 from keras import ops
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-
-
-def masked_mean(tokens, mask):
-    """Averages `(batch, steps, dim)` tokens over the steps a mask keeps.
-
-    Args:
-        tokens: Token tensor.
-        mask: Boolean `(batch, steps)` mask, or None to average every step.
-
-    Returns:
-        A `(batch, dim)` tensor.
-    """
-    if mask is None:
-        return ops.mean(tokens, axis=1)
-    weights = ops.expand_dims(ops.cast(mask, tokens.dtype), -1)
-    total = ops.sum(tokens * weights, axis=1)
-    count = ops.maximum(ops.sum(weights, axis=1), 1.0)
-    return total / count
+from mmzoo.layers.masked_mean import masked_mean
 
 
 class Fusion(keras.layers.Layer):

@@ -10,6 +10,7 @@ from mmzoo.branches._validation import check_choice, check_positive_int
 from mmzoo.datasets import synthetic
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion
+from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
 from mmzoo.zoo.example_data import example_inputs
 from mmzoo.zoo.registry import ZooEntry, register
 
@@ -18,42 +19,6 @@ CAPTION_VOCABULARY = ("", "[UNK]", "<start>", "<end>", "a", "with", "tone") + sy
 """Token ids of the bundled captions: 0 is padding."""
 START_ID = CAPTION_VOCABULARY.index("<start>")
 END_ID = CAPTION_VOCABULARY.index("<end>")
-
-
-@keras.saving.register_keras_serializable(package="mmzoo")
-class TokenAndPositionEmbedding(keras.layers.Layer):
-    """Token embeddings plus learned position embeddings; id 0 is masked padding.
-
-    Args:
-        vocab_size: Number of token ids.
-        max_length: Longest sequence.
-        embedding_dim: Size of the embeddings.
-        **kwargs: Standard layer arguments.
-    """
-
-    def __init__(self, vocab_size, max_length, embedding_dim, **kwargs):
-        super().__init__(**kwargs)
-        self.vocab_size = vocab_size
-        self.max_length = max_length
-        self.embedding_dim = embedding_dim
-        self.tokens = keras.layers.Embedding(vocab_size, embedding_dim, name="tokens")
-        self.positions = keras.layers.Embedding(max_length, embedding_dim, name="positions")
-
-    def build(self, input_shape):
-        self.tokens.build(input_shape)
-        self.positions.build((input_shape[1],))
-        self.built = True
-
-    def call(self, inputs):
-        steps = ops.arange(ops.shape(inputs)[1])
-        return self.tokens(inputs) + ops.expand_dims(self.positions(steps), 0)
-
-    def compute_mask(self, inputs, mask=None):
-        return ops.not_equal(inputs, 0)
-
-    def get_config(self):
-        config = {"vocab_size": self.vocab_size, "max_length": self.max_length, "embedding_dim": self.embedding_dim}
-        return {**super().get_config(), **config}
 
 
 def _image_branch(image_backbone, image_shape, weights, units):
