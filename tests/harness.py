@@ -130,20 +130,21 @@ def check_mixed_precision(layer_cls, init_kwargs, inputs, call_kwargs=None, poli
         policies: Names of the mixed-precision policies to run under.
     """
     call_kwargs = call_kwargs or {}
-    previous = keras.config.dtype_policy()
+    previous = keras.mixed_precision.global_policy()
     for policy in policies:
-        keras.config.set_dtype_policy(policy)
+        keras.mixed_precision.set_global_policy(policy)
         try:
             layer = layer_cls(**init_kwargs)
             outputs = layer(inputs, **call_kwargs)
         finally:
-            keras.config.set_dtype_policy(previous)
+            keras.mixed_precision.set_global_policy(previous)
         for output in keras.tree.flatten(outputs):
             dtype = keras.backend.standardize_dtype(output.dtype)
             if "float" in dtype:
-                assert dtype == layer.compute_dtype == keras.DTypePolicy(policy).compute_dtype, (policy, dtype)
+                assert dtype == layer.compute_dtype == keras.mixed_precision.DTypePolicy(policy).compute_dtype, (
+                    policy, dtype)
         assert all(weight.dtype == "float32" for weight in layer.weights), policy
-    assert keras.config.dtype_policy().name == previous.name
+    assert keras.mixed_precision.global_policy().name == previous.name
 
 
 def run_layer_test(layer_cls, init_kwargs, inputs, call_kwargs=None, expected_output_shape=None,
