@@ -38,7 +38,7 @@ SUBPACKAGES = (
 _NAMES = {
     "build_model": "mmzoo.assemble",
     "product_of_experts": "mmzoo.assemble",
-    "ModalityDropout": "mmzoo.robustness",
+    "ModalityDropout": "mmzoo.layers",
     "MmzooError": "mmzoo.errors",
     "ConfigurationError": "mmzoo.errors",
     "ArgumentTypeError": "mmzoo.errors",

@@ -6,7 +6,8 @@ import mmzoo.fusion as fusion_catalogue
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import Head, MultitaskHead, Prediction, prediction_layers
 from mmzoo.layers import ProductOfExperts
-from mmzoo.robustness.dropout import MISSING_LAYER_NAME, MissingModalities, ModalityDropout
+from mmzoo.layers.missing_modalities import MISSING_LAYER_NAME, MissingModalities
+from mmzoo.layers.modality_dropout import ModalityDropout
 
 
 def _check_branches(branches):
@@ -86,6 +87,19 @@ def _dropout_layer(modality_dropout):
     return ModalityDropout(rate=modality_dropout, name="modality_dropout")
 
 
+def _configure_fusion(fusion_layer, head):
+    """Gives a decision-level fusion whose size is not set the head's number of outputs.
+
+    Args:
+        fusion_layer: The `mmzoo.fusion.Fusion` layer, already checked
+            against the head by `head.check_fusion`.
+        head: The single-output head after it (a decision-level fusion
+            cannot feed a multitask head).
+    """
+    if fusion_layer.produces_logits and fusion_layer.num_outputs is None:
+        fusion_layer.num_outputs = head.units
+
+
 def build_model(branches, fusion="concat", head=None, name="mmzoo_model", modality_dropout=None):
     """Builds a multimodal functional model: one branch per modality, a fusion, a head.
 
@@ -140,6 +154,7 @@ def build_model(branches, fusion="concat", head=None, name="mmzoo_model", modali
     feature_shapes = {modality: tuple(branch.outputs[0].shape) for modality, branch in branches.items()}
     fusion_layer.check_input_shapes(feature_shapes)
     head.check_fusion(fusion_layer)
+    _configure_fusion(fusion_layer, head)
 
     inputs = {
         modality: keras.Input(

@@ -79,6 +79,35 @@ def prediction_layers(model):
     return {name: found[name] for name in model.output_names if name in found}
 
 
+def heads_of(model):
+    """Returns the model's `Prediction` layers by output name, or raises.
+
+    Args:
+        model: A `keras.Model` built by `mmzoo.build_model` (its outputs end
+            in `mmzoo.heads.Prediction` layers).
+
+    Returns:
+        Dict `{output name: Prediction layer}` in output order.
+
+    Raises:
+        TypeError: `model` is not a `keras.Model`.
+        ValueError: some output does not end in a `Prediction` layer.
+    """
+    if not isinstance(model, keras.Model):
+        raise ArgumentTypeError(
+            f"`model` must be a keras.Model. Received: model={model!r} (of type {type(model).__name__})"
+        )
+    layers = prediction_layers(model)
+    missing = [name for name in model.output_names if name not in layers]
+    if missing:
+        raise ConfigurationError(
+            "Every output must come from an mmzoo head (mmzoo.heads), which says "
+            "which loss and metrics it needs; compile other models with "
+            f"model.compile(). Received: model={model.name!r} with outputs {missing} not made by a head"
+        )
+    return layers
+
+
 class Head:
     """A single-output head: optional hidden layers, a Dense, a `Prediction`.
 
@@ -123,7 +152,8 @@ class Head:
 
         Raises:
             ConfigurationError: the fusion already outputs decision scores and
-                this head is not a plain classifier of matching size.
+                this head is not a plain classifier of matching size (a
+                fusion whose size is not set yet matches any size).
         """
         if not fusion.produces_logits:
             return
@@ -133,9 +163,7 @@ class Head:
                 "needs a classification head without hidden layers. Received: "
                 f"head task={self.task!r}, hidden_units={self.hidden_units!r}"
             )
-        if fusion.num_outputs is None:
-            fusion.num_outputs = self.units
-        elif fusion.num_outputs != self.units:
+        if fusion.num_outputs is not None and fusion.num_outputs != self.units:
             raise ConfigurationError(
                 f"LateFusion(num_outputs={fusion.num_outputs}) does not match the "
                 f"head's {self.units} outputs. Received: num_outputs={fusion.num_outputs!r}"

@@ -61,3 +61,13 @@ def test_fusion_layer_name_and_instance():
                               fusion=layer, head=heads.binary())
     assert model.get_layer("my_tensor") is layer
     assert layer.output.shape == (None, 25)
+
+
+def test_the_head_only_checks_a_late_fusion_and_build_model_sizes_it():
+    late = mmzoo.fusion.LateFusion()
+    heads.multiclass(3).check_fusion(late)
+    assert late.num_outputs is None
+    image = branches.conv2d(input_shape=(8, 8, 1), filters=(4,), units=8)
+    mmzoo.build_model({"image": image, "audio": branches.dense(input_dim=6, units=(8,))}, fusion=late,
+                      head=heads.multiclass(3))
+    assert late.num_outputs == 3

@@ -92,7 +92,7 @@ def test_training_curves_bad_arguments(tmp_path):
 
 @pytest.fixture()
 def multiclass_report():
-    # Predictions a->a, a->b, b->b, b->b, c->c, c->a (see tests/test_evaluation.py).
+    # Predictions a->a, a->b, b->b, b->b, c->c, c->a (see tests/evaluation/test_evaluation.py).
     probabilities = [[0.7, 0.2, 0.1], [0.3, 0.6, 0.1], [0.2, 0.7, 0.1],
                      [0.1, 0.8, 0.1], [0.1, 0.3, 0.6], [0.5, 0.1, 0.4]]
     return classification_metrics([0, 0, 1, 1, 2, 2], probabilities, class_names=["cat", "dog", "bird"])
@@ -140,7 +140,7 @@ def test_roc_curves_from_a_report(tmp_path, multiclass_report):
     figure = plots.roc_curves(multiclass_report, path=path)
     assert_png(path)
     ax = figure.axes[0]
-    # One-vs-rest AUCs worked out in tests/test_evaluation.py: 7/8, 1, 1.
+    # One-vs-rest AUCs worked out in tests/evaluation/test_evaluation.py: 7/8, 1, 1.
     assert legend_texts(ax) == ["chance", "cat (AUC 0.875)", "dog (AUC 1.000)", "bird (AUC 1.000)"]
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("false positive rate", "true positive rate")
     # cat: positives {.7, .3}, negatives {.2, .1, .1, .5}: the curve passes (0, .5) then (.25, .5) and (.25, 1).

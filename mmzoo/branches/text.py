@@ -8,7 +8,7 @@ from mmzoo.branches._validation import (
     check_positive_int,
     check_rate,
 )
-from mmzoo.branches.masked_pooling import MaskedGlobalMaxPooling1D
+from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
 from mmzoo.errors import ArgumentTypeError
 
 

@@ -9,7 +9,7 @@ from mmzoo.evaluation.metrics import (
     check_class_names, check_threshold, check_zero_division, classification_metrics, regression_metrics,
 )
 from mmzoo.evaluation.reports import EvaluationReport
-from mmzoo.training.compiling import heads_of
+from mmzoo.heads import heads_of
 from mmzoo.training.data import check_data, to_dataset
 
 

@@ -5,7 +5,8 @@ from keras import ops
 
 from mmzoo.branches._validation import OUTPUT_MODES, check_choice, check_positive_int, check_rate
 from mmzoo.errors import ConfigurationError
-from mmzoo.fusion.base import Fusion, masked_mean
+from mmzoo.fusion.base import Fusion
+from mmzoo.layers.masked_mean import masked_mean
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -58,11 +59,7 @@ class AttentionFusion(Fusion):
     def build_fusion(self, shapes):
         batch = next(iter(shapes.values()))[0]
         self.token_counts = {name: 1 if len(shape) == 2 else shape[1] for name, shape in shapes.items()}
-        self.projections = []
-        for name, shape in shapes.items():
-            projection = keras.layers.Dense(self.units, name=f"project_{name}")
-            projection.build((batch, shape[-1]))
-            self.projections.append(projection)
+        self.projections = self.build_projections(shapes, self.units)
         self.modality_embedding = self.add_weight(
             name="modality_embedding",
             shape=(len(shapes), self.units),
@@ -77,11 +74,25 @@ class AttentionFusion(Fusion):
         self.norm.build(token_shape)
 
     def call(self, inputs, mask=None, training=None, return_attention_scores=False):
-        self._training = training
-        self._return_scores = return_attention_scores
-        return super().call(inputs, mask=mask)
+        features, masks = self.ordered(inputs, mask)
+        fused, scores = self.attend(features, masks, training)
+        return (fused, scores) if return_attention_scores else fused
 
-    def fuse(self, features, masks):
+    def fuse(self, features, masks, training=None):
+        return self.attend(features, masks, training)[0]
+
+    def attend(self, features, masks, training=None):
+        """Attends across the tokens of every modality.
+
+        Args:
+            features: Dict `{modality: tensor}` in sorted modality order.
+            masks: Dict `{modality: boolean (batch, steps) mask or None}`.
+            training: Whether the attention dropout is active.
+
+        Returns:
+            A tuple `(fused, scores)`: the fused tensor and the attention
+            scores `(batch, num_heads, tokens, tokens)`.
+        """
         token_list, mask_list = [], []
         for index, (name, value) in enumerate(features.items()):
             tokens = value if len(value.shape) == 3 else ops.expand_dims(value, 1)
@@ -98,13 +109,11 @@ class AttentionFusion(Fusion):
             tokens,
             attention_mask=ops.expand_dims(token_mask, 1),
             return_attention_scores=True,
-            training=self._training,
+            training=training,
         )
         fused_tokens = self.norm(tokens + attended)
         fused = fused_tokens if self.output_mode == "tokens" else masked_mean(fused_tokens, token_mask)
-        if self._return_scores:
-            return fused, scores
-        return fused
+        return fused, scores
 
     def token_modalities(self):
         """Names the modality of each token position, in attention-score order.

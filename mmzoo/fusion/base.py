@@ -4,24 +4,7 @@ import keras
 from keras import ops
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-
-
-def masked_mean(tokens, mask):
-    """Averages `(batch, steps, dim)` tokens over the steps a mask keeps.
-
-    Args:
-        tokens: Token tensor.
-        mask: Boolean `(batch, steps)` mask, or None to average every step.
-
-    Returns:
-        A `(batch, dim)` tensor.
-    """
-    if mask is None:
-        return ops.mean(tokens, axis=1)
-    weights = ops.expand_dims(ops.cast(mask, tokens.dtype), -1)
-    total = ops.sum(tokens * weights, axis=1)
-    count = ops.maximum(ops.sum(weights, axis=1), 1.0)
-    return total / count
+from mmzoo.layers.masked_mean import masked_mean
 
 
 class Fusion(keras.layers.Layer):
@@ -33,7 +16,8 @@ class Fusion(keras.layers.Layer):
     sorted name order, so a model's weights do not depend on dict order.
 
     Subclasses implement `build_fusion(shapes)` (create sublayers from a dict
-    of shapes) and `fuse(features, masks)`, and may extend
+    of shapes, e.g. one Dense per modality with `build_projections`) and
+    `fuse(features, masks, training)`, and may extend
     `check_input_shapes(shapes)`.
 
     Attributes:
@@ -103,19 +87,69 @@ class Fusion(keras.layers.Layer):
             shapes: Dict `{modality: shape}` in sorted modality order.
         """
 
-    def call(self, inputs, mask=None):
+    def build_projections(self, shapes, units, activation=None, prefix="project"):
+        """Creates and builds one Dense layer per modality, from its feature size to `units`.
+
+        Args:
+            shapes: Dict `{modality: shape}` in sorted modality order.
+            units: Output size of every projection.
+            activation: Activation of the projections, or None.
+            prefix: Name prefix; the layer of modality `m` is `f"{prefix}_{m}"`.
+
+        Returns:
+            A list of built Dense layers, one per modality in sorted order.
+        """
+        projections = []
+        for name, shape in shapes.items():
+            projection = keras.layers.Dense(units, activation=activation, name=f"{prefix}_{name}")
+            projection.build((shape[0], shape[-1]))
+            projections.append(projection)
+        return projections
+
+    @staticmethod
+    def project(projections, vectors):
+        """Applies one projection per modality, or none when `projections` is empty.
+
+        Args:
+            projections: Layers from `build_projections`, or an empty list.
+            vectors: Tensors in sorted modality order.
+
+        Returns:
+            A list of tensors in sorted modality order.
+        """
+        vectors = list(vectors)
+        if not projections:
+            return vectors
+        return [projection(vector) for projection, vector in zip(projections, vectors)]
+
+    def ordered(self, inputs, mask=None):
+        """Keys the inputs and their masks by modality, in sorted modality order.
+
+        Args:
+            inputs: Dict `{modality: features}` or a list of features.
+            mask: The Keras masks of the inputs (same structure), or None.
+
+        Returns:
+            A tuple `(features, masks)` of dicts in sorted modality order; a
+            modality without a mask has None.
+        """
         features = self._as_dict(inputs)
         masks = self._as_dict(mask) if mask is not None else {}
         ordered = {name: features[name] for name in self.modalities}
         ordered_masks = {name: masks.get(name) for name in self.modalities}
-        return self.fuse(ordered, ordered_masks)
+        return ordered, ordered_masks
 
-    def fuse(self, features, masks):
+    def call(self, inputs, mask=None, training=None):
+        features, masks = self.ordered(inputs, mask)
+        return self.fuse(features, masks, training=training)
+
+    def fuse(self, features, masks, training=None):
         """Combines the features.
 
         Args:
             features: Dict `{modality: tensor}` in sorted modality order.
             masks: Dict `{modality: boolean (batch, steps) mask or None}`.
+            training: Whether the layer runs in training mode (for dropout).
 
         Returns:
             The fused tensor.

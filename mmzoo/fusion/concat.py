@@ -17,7 +17,7 @@ class ConcatFusion(Fusion):
         >>> fused = ConcatFusion()({"image": image_features, "text": text_features})
     """
 
-    def fuse(self, features, masks):
+    def fuse(self, features, masks, training=None):
         vectors = self.vectors(features, masks)
         if len(vectors) == 1:
             return next(iter(vectors.values()))

@@ -51,18 +51,10 @@ class DotGatedFusion(Fusion):
             )
 
     def build_fusion(self, shapes):
-        self.projections = []
-        if self.units is None:
-            return
-        for name, shape in shapes.items():
-            projection = keras.layers.Dense(self.units, activation="relu", name=f"project_{name}")
-            projection.build((shape[0], shape[-1]))
-            self.projections.append(projection)
+        self.projections = [] if self.units is None else self.build_projections(shapes, self.units, "relu")
 
-    def fuse(self, features, masks):
-        vectors = list(self.vectors(features, masks).values())
-        if self.projections:
-            vectors = [projection(vector) for projection, vector in zip(self.projections, vectors)]
+    def fuse(self, features, masks, training=None):
+        vectors = self.project(self.projections, self.vectors(features, masks).values())
         size = vectors[0].shape[-1]
         scale = 1.0 / float(size) ** 0.5 if self.scaled else 1.0
         gates = [
@@ -102,17 +94,13 @@ class GatedMultimodalUnit(Fusion):
     def build_fusion(self, shapes):
         total = sum(shape[-1] for shape in shapes.values())
         batch = next(iter(shapes.values()))[0]
-        self.hidden = []
-        for name, shape in shapes.items():
-            hidden = keras.layers.Dense(self.units, activation="tanh", name=f"hidden_{name}")
-            hidden.build((batch, shape[-1]))
-            self.hidden.append(hidden)
+        self.hidden = self.build_projections(shapes, self.units, "tanh", prefix="hidden")
         self.gate = keras.layers.Dense(self.units * len(shapes), name="gate")
         self.gate.build((batch, total))
 
-    def fuse(self, features, masks):
+    def fuse(self, features, masks, training=None):
         vectors = list(self.vectors(features, masks).values())
-        hidden = ops.stack([layer(vector) for layer, vector in zip(self.hidden, vectors)], axis=1)
+        hidden = ops.stack(self.project(self.hidden, vectors), axis=1)
         scores = self.gate(ops.concatenate(vectors, axis=-1))
         scores = ops.reshape(scores, (-1, len(vectors), self.units))
         gates = ops.softmax(scores, axis=1)

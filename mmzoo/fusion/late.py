@@ -35,21 +35,16 @@ class LateFusion(Fusion):
                 "LateFusion needs `num_outputs` before it is built. "
                 f"Received: num_outputs={self.num_outputs!r}"
             )
-        self.classifiers = []
-        for name, shape in shapes.items():
-            classifier = keras.layers.Dense(self.num_outputs, name=f"classifier_{name}")
-            classifier.build((shape[0], shape[-1]))
-            self.classifiers.append(classifier)
+        self.classifiers = self.build_projections(shapes, self.num_outputs, prefix="classifier")
         self.decision_weights = self.add_weight(
             name="modality_weights",
             shape=(len(shapes),),
             initializer=keras.initializers.Constant(1.0 / len(shapes)),
         )
 
-    def fuse(self, features, masks):
-        vectors = self.vectors(features, masks).values()
+    def fuse(self, features, masks, training=None):
         weights = ops.cast(self.decision_weights, self.compute_dtype)
-        scores = [classifier(vector) for classifier, vector in zip(self.classifiers, vectors)]
+        scores = self.project(self.classifiers, self.vectors(features, masks).values())
         return sum(weights[index] * score for index, score in enumerate(scores))
 
     def modality_weights(self):

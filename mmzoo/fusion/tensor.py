@@ -63,18 +63,10 @@ class TensorFusion(Fusion):
             )
 
     def build_fusion(self, shapes):
-        self.projections = []
-        if self.units is None:
-            return
-        for name, shape in shapes.items():
-            projection = keras.layers.Dense(self.units, activation="relu", name=f"project_{name}")
-            projection.build((shape[0], shape[-1]))
-            self.projections.append(projection)
+        self.projections = [] if self.units is None else self.build_projections(shapes, self.units, "relu")
 
-    def fuse(self, features, masks):
-        vectors = list(self.vectors(features, masks).values())
-        if self.projections:
-            vectors = [projection(vector) for projection, vector in zip(self.projections, vectors)]
+    def fuse(self, features, masks, training=None):
+        vectors = self.project(self.projections, self.vectors(features, masks).values())
         product = None
         for vector in vectors:
             extended = ops.concatenate([vector, ops.ones_like(vector[:, :1])], axis=-1)

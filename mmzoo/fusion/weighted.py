@@ -41,11 +41,7 @@ class WeightedFusion(Fusion):
         self.normalize = normalize
 
     def build_fusion(self, shapes):
-        self.projections = []
-        for name, shape in shapes.items():
-            projection = keras.layers.Dense(self.units, name=f"project_{name}")
-            projection.build((shape[0], shape[-1]))
-            self.projections.append(projection)
+        self.projections = self.build_projections(shapes, self.units)
         initial = 0.0 if self.normalize else 1.0 / len(shapes)
         self.weight_scores = self.add_weight(
             name="modality_weights",
@@ -58,10 +54,9 @@ class WeightedFusion(Fusion):
             return ops.softmax(self.weight_scores)
         return self.weight_scores
 
-    def fuse(self, features, masks):
-        vectors = self.vectors(features, masks)
+    def fuse(self, features, masks, training=None):
         weights = ops.cast(self._weights(), self.compute_dtype)
-        projected = [projection(vector) for projection, vector in zip(self.projections, vectors.values())]
+        projected = self.project(self.projections, self.vectors(features, masks).values())
         total = sum(weights[index] * value for index, value in enumerate(projected))
         return self.activation(total)
 

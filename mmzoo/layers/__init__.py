@@ -1,12 +1,32 @@
 """Reusable registered Keras layers, written with `keras.ops` so that every backend runs them.
 
+One module per layer, named by the layer:
+
 - `BandMeanNormalization`: subtracts, per clip, each frequency band's mean
   over time from a spectrogram (cepstral mean normalisation on log-mel bands).
+- `MaskedGlobalMaxPooling1D`: max over the time steps a padding mask keeps.
+- `masked_mean`: the mean of `(batch, steps, dim)` tokens over the steps a
+  mask keeps (a function, used by the fusions).
+- `MissingModalities`: reads the in-band "missing" marks of raw inputs (NaN,
+  all padding, empty strings) into a per-sample mask.
+- `ModalityDropout`: drops whole modalities while training and replaces a
+  missing modality by a learned embedding
+  (`mmzoo.build_model(..., modality_dropout=0.3)`).
 - `ProductOfExperts`: the logits of the normalised product of several
   classifiers' class probabilities (`mmzoo.product_of_experts`).
+- `TokenAndPositionEmbedding`: token embeddings plus learned position
+  embeddings, id 0 masked as padding.
 """
 
 from mmzoo.layers.band_mean_normalization import BandMeanNormalization
+from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
+from mmzoo.layers.masked_mean import masked_mean
+from mmzoo.layers.missing_modalities import MissingModalities
+from mmzoo.layers.modality_dropout import ModalityDropout
 from mmzoo.layers.product_of_experts import ProductOfExperts
+from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
 
-__all__ = ["BandMeanNormalization", "ProductOfExperts"]
+__all__ = [
+    "BandMeanNormalization", "MaskedGlobalMaxPooling1D", "masked_mean", "MissingModalities", "ModalityDropout",
+    "ProductOfExperts", "TokenAndPositionEmbedding",
+]

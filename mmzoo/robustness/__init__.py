@@ -13,7 +13,8 @@
 from mmzoo.robustness.curves import (
     AblationResult, RobustnessResult, ablation, effective_robustness, relative_robustness, robustness,
 )
-from mmzoo.robustness.dropout import MissingModalities, ModalityDropout, remove_modality
+from mmzoo.layers import MissingModalities, ModalityDropout
+from mmzoo.robustness.dropout import remove_modality
 from mmzoo.robustness.noise import corrupt, noise_types
 
 __all__ = [

@@ -14,8 +14,7 @@ import keras
 
 from mmzoo.assemble import branch_outputs
 from mmzoo.errors import ConfigurationError, describe_value
-from mmzoo.heads import CLASSIFICATION_TASKS, Head
-from mmzoo.training.compiling import heads_of
+from mmzoo.heads import CLASSIFICATION_TASKS, Head, heads_of
 
 AUXILIARY_SUFFIX = "_auxiliary"
 

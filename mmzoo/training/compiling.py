@@ -3,7 +3,7 @@
 import keras
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.heads import prediction_layers
+from mmzoo.heads import heads_of
 
 LOSSES = {
     "multiclass": keras.losses.SparseCategoricalCrossentropy,
@@ -11,35 +11,6 @@ LOSSES = {
     "multilabel": keras.losses.BinaryCrossentropy,
     "regression": keras.losses.MeanSquaredError,
 }
-
-
-def heads_of(model):
-    """Returns the model's `Prediction` layers by output name, or raises.
-
-    Args:
-        model: A `keras.Model` built by `mmzoo.build_model` (its outputs end
-            in `mmzoo.heads.Prediction` layers).
-
-    Returns:
-        Dict `{output name: Prediction layer}` in output order.
-
-    Raises:
-        TypeError: `model` is not a `keras.Model`.
-        ValueError: some output does not end in a `Prediction` layer.
-    """
-    if not isinstance(model, keras.Model):
-        raise ArgumentTypeError(
-            f"`model` must be a keras.Model. Received: model={model!r} (of type {type(model).__name__})"
-        )
-    layers = prediction_layers(model)
-    missing = [name for name in model.output_names if name not in layers]
-    if missing:
-        raise ConfigurationError(
-            "Every output must come from an mmzoo head (mmzoo.heads), which says "
-            "which loss and metrics it needs; compile other models with "
-            f"model.compile(). Received: model={model.name!r} with outputs {missing} not made by a head"
-        )
-    return layers
 
 
 def head_losses(model, reduction="sum_over_batch_size"):

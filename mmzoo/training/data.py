@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.training.compiling import heads_of
+from mmzoo.heads import heads_of
 
 
 def model_inputs(model):

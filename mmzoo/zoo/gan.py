@@ -13,6 +13,13 @@ from mmzoo.plots import save_figure
 from mmzoo.zoo.example_data import example_inputs
 from mmzoo.zoo.registry import ZooEntry, register
 
+D_LEARNING_RATE = 1e-4
+"""Adam learning rate of the discriminator when `compile` gets no optimizer."""
+G_LEARNING_RATE = 2e-4
+"""Adam learning rate of the generator when `compile` gets no optimizer."""
+ADAM_BETA_1 = 0.5
+"""Adam's beta_1 of both default optimizers."""
+
 
 def _generator(latent_dim, condition_dim, image_shape, units):
     noise = keras.Input((latent_dim,), name="noise")
@@ -84,10 +91,13 @@ class ConditionalGAN(keras.Model):
         return self.generator(inputs, training=training)
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Sets the two optimizers: Adam(1e-4) for D and Adam(2e-4) for G by default (beta_1=0.5)."""
+        """Sets the two optimizers: by default Adam(D_LEARNING_RATE) for D and Adam(G_LEARNING_RATE) for G.
+
+        Both default optimizers use `beta_1=ADAM_BETA_1`.
+        """
         super().compile(**kwargs)
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(1e-4, beta_1=0.5)
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer = d_optimizer or keras.optimizers.Adam(D_LEARNING_RATE, beta_1=ADAM_BETA_1)
+        self.g_optimizer = g_optimizer or keras.optimizers.Adam(G_LEARNING_RATE, beta_1=ADAM_BETA_1)
 
     @property
     def metrics(self):
@@ -223,11 +233,13 @@ register(ZooEntry(
     modalities=("image", "condition"),
     reproduces="The conditional GAN tutorial: generate an image of a requested class (or from another "
                "modality's embedding).",
-    architecture="""
-        G: z (64) * Dense(64)(condition) -> Dense(128) -> Dense(256) (LeakyReLU) -> Dense(h*w*c, sigmoid)
-        D: [image, Dense(h*w)(condition) as an extra channel] -> Flatten -> Dense(256) -> Dense(128)
-           (LeakyReLU, Dropout) -> Dense(1, sigmoid)
-        L_D = -[log D(x) + log(1 - D(G(z)))],  L_G = -log D(G(z)); Adam(2e-4, beta_1=0.5) each
+    architecture=f"""
+        G: z ({{latent_dim}}) * Dense({{latent_dim}})(condition) -> Dense(u) per u in units={{units}}
+           (BatchNorm, LeakyReLU) -> Dense(h*w*c, sigmoid)
+        D: [image, Dense(h*w)(condition) as an extra channel] -> Flatten -> Dense(u) per u in the
+           units reversed (LeakyReLU, Dropout({{dropout}})) -> Dense(1, sigmoid)
+        L_D = -[log D(x) + log(1 - D(G(z)))],  L_G = -log D(G(z))
+        Adam({D_LEARNING_RATE}, beta_1={ADAM_BETA_1}) for D, Adam({G_LEARNING_RATE}, beta_1={ADAM_BETA_1}) for G
     """,
     corrections=(
         "The discriminator is frozen in the generator step by computing gradients only for the "

@@ -16,7 +16,10 @@ class ZooEntry:
         summary: One line on what the model is.
         modalities: The modalities it takes.
         reproduces: The tutorial model or paper idea it reproduces.
-        architecture: The layers, as the tutorial describes them.
+        architecture: The layers, as the tutorial describes them. A
+            `{parameter}` placeholder stands for the builder's default of
+            that parameter (`describe` fills it in), so the text cannot
+            drift from the code; write a literal brace as `{{` or `}}`.
         corrections: What had to change for the tutorial's code to run.
         builder: Function returning the model from keyword arguments; its
             defaults are the tutorial's sizes.
@@ -43,6 +46,10 @@ class ZooEntry:
             for name, parameter in inspect.signature(self.builder).parameters.items()
             if parameter.default is not inspect.Parameter.empty
         }
+
+    def architecture_text(self):
+        """Returns the architecture text with each `{parameter}` replaced by the builder's default."""
+        return textwrap.dedent(self.architecture).strip().format_map(self.defaults())
 
     def resolve(self, overrides):
         """Returns the builder arguments: defaults updated with `overrides`.
@@ -139,7 +146,7 @@ def describe(name):
         f"Modalities: {', '.join(entry.modalities)}",
         f"Reproduces: {entry.reproduces}",
         "Architecture:",
-        textwrap.indent(textwrap.dedent(entry.architecture).strip(), "  "),
+        textwrap.indent(entry.architecture_text(), "  "),
         "Corrections to the tutorial code:",
         corrections,
         f"Defaults (override any with mmzoo.zoo.build({entry.name!r}, ...)): {defaults}",

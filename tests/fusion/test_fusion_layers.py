@@ -156,3 +156,15 @@ def test_attention_scores_need_an_attention_fusion():
     model = mmzoo.build_model(_branches(), fusion="concat", head=heads.multiclass(3))
     with pytest.raises(ValueError, match="exactly one AttentionFusion"):
         fusion.attention_scores(model, _inputs())
+
+
+def test_attention_dropout_follows_the_training_argument():
+    layer = fusion.AttentionFusion(num_heads=2, key_dim=4, units=8, dropout=0.5)
+    rng = np.random.default_rng(0)
+    features = {"a": rng.normal(size=(4, 3, 5)).astype("float32"), "b": rng.normal(size=(4, 6)).astype("float32")}
+    inference = [np.asarray(layer(features, training=False)) for _ in range(2)]
+    np.testing.assert_array_equal(inference[0], inference[1])
+    assert not np.allclose(np.asarray(layer(features, training=True)), inference[0])
+    fused, scores = layer(features, training=False, return_attention_scores=True)
+    np.testing.assert_array_equal(np.asarray(fused), inference[0])
+    assert tuple(scores.shape) == (4, 2, 4, 4)

@@ -3,13 +3,13 @@
 import keras
 import numpy as np
 import pytest
-from harness import assert_no_lambda, check_layer_config
+from harness import assert_no_lambda
 
 import mmzoo
 import mmzoo.training
 from mmzoo import branches, heads
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.robustness import ModalityDropout, remove_modality
+from mmzoo.robustness import remove_modality
 from mmzoo.robustness.dropout import modality_dropout_layer
 
 
@@ -28,63 +28,11 @@ def data():
     return inputs, rng.integers(0, 3, 32)
 
 
-def features(batch=200):
-    rng = np.random.default_rng(1)
-    return {"a": rng.normal(size=(batch, 4)).astype("float32") + 5.0,
-            "b": rng.normal(size=(batch, 3, 2)).astype("float32") + 5.0}
-
-
-def replaced(outputs, inputs):
-    """Per modality, which samples got the missing embedding (features changed)."""
-    return {name: np.any(np.asarray(outputs[name]) != inputs[name], axis=tuple(range(1, inputs[name].ndim)))
-            for name in inputs}
-
-
-def test_config_round_trip_and_registration():
-    layer = ModalityDropout(rate=0.25, seed=3, name="drop")
-    rebuilt = check_layer_config(layer)
-    assert (rebuilt.rate, rebuilt.seed) == (0.25, 3)
-
-
-def test_drops_whole_modalities_at_training_time_only():
-    layer = ModalityDropout(rate=0.4, seed=0)
-    inputs = features()
-    dropped = replaced(layer(inputs, training=True), inputs)
-    for name in inputs:
-        assert 0.2 < dropped[name].mean() < 0.6
-    assert not np.any(dropped["a"] & dropped["b"]), "a sample must keep at least one modality"
-    unchanged = layer(inputs, training=False)
-    for name in inputs:
-        np.testing.assert_array_equal(unchanged[name], inputs[name])
-
-
-def test_mask_at_inference_replaces_missing_modalities_by_their_embedding():
-    layer = ModalityDropout(rate=0.4)
-    inputs = features(4)
-    present = {"a": np.array([1, 0, 1, 0], np.float32), "b": np.array([1, 1, 0, 0], np.float32)}
-    layer(inputs, present=present)  # builds the layer
-    layer.missing_embeddings["a"].assign(np.arange(4, dtype=np.float32))
-    outputs = {name: np.asarray(value) for name, value in layer(inputs, present=present).items()}
-    np.testing.assert_array_equal(outputs["a"][[0, 2]], inputs["a"][[0, 2]])
-    np.testing.assert_array_equal(outputs["a"][[1, 3]], np.tile(np.arange(4.0), (2, 1)))
-    np.testing.assert_array_equal(outputs["b"][[0, 1]], inputs["b"][[0, 1]])
-    np.testing.assert_array_equal(outputs["b"][[2, 3]], np.zeros((2, 3, 2)))
-
-
-def test_bad_arguments():
-    with pytest.raises(ConfigurationError, match="rate=1.0"):
-        ModalityDropout(rate=1.0)
-    with pytest.raises(ArgumentTypeError, match="rate='high'"):
-        ModalityDropout(rate="high")
-    with pytest.raises(ConfigurationError, match="seed=-2"):
-        ModalityDropout(seed=-2)
+def test_bad_modality_dropout_arguments():
     with pytest.raises(ArgumentTypeError, match="modality_dropout='yes'"):
         build(rate="yes")
     with pytest.raises(ConfigurationError, match="rate=-0.1"):
         build(rate=-0.1)
-    layer = ModalityDropout()
-    with pytest.raises(ConfigurationError, match=r"present keys=\['a'\]"):
-        layer(features(2), present={"a": np.ones(2, np.float32)})
 
 
 def test_model_without_a_mask_input_predicts_like_a_plain_call(data):

@@ -1,13 +1,18 @@
-"""`mmzoo.layers`: each layer through the shared harness, and its own behaviour."""
+"""`BandMeanNormalization`: through the shared harness, and its own behaviour."""
 
 import numpy as np
 import pytest
-from harness import check_layer_config, check_model
+from harness import check_layer_config, check_model, run_layer_test
 
 import keras
 import mmzoo
 from mmzoo import branches, heads
 from mmzoo.layers import BandMeanNormalization
+
+
+def test_band_mean_normalization_through_the_harness():
+    spectrogram = np.random.default_rng(0).normal(size=(2, 6, 4, 1)).astype("float32")
+    run_layer_test(BandMeanNormalization, {"time_axis": 1}, spectrogram, expected_output_shape=(2, 6, 4, 1))
 
 
 def test_band_mean_normalization_removes_each_bands_mean_over_time():

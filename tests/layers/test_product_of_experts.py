@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from harness import check_layer_config
+from harness import check_layer_config, run_layer_test
 
 import keras
 import mmzoo
@@ -58,3 +58,9 @@ def test_models_must_match_their_modality_and_classes():
     regression = mmzoo.build_model({"audio": branches.dense(input_dim=64)}, head=heads.regression())
     with pytest.raises(mmzoo.ConfigurationError, match="multiclass head"):
         mmzoo.product_of_experts({"image": _classifier("image"), "audio": regression})
+
+
+def test_product_of_experts_through_the_harness():
+    probabilities = [np.array([[0.2, 0.8], [0.5, 0.5]], "float32"), np.array([[0.9, 0.1], [0.3, 0.7]], "float32")]
+    # The log-probabilities are summed in float32 by design (no float16 underflow to -inf).
+    run_layer_test(ProductOfExperts, {}, probabilities, expected_output_shape=(2, 2), run_precision_checks=False)

@@ -1,0 +1,21 @@
+"""`masked_mean`: the mean of token features over the steps a padding mask keeps."""
+
+from keras import ops
+
+
+def masked_mean(tokens, mask):
+    """Averages `(batch, steps, dim)` tokens over the steps a mask keeps.
+
+    Args:
+        tokens: Token tensor.
+        mask: Boolean `(batch, steps)` mask, or None to average every step.
+
+    Returns:
+        A `(batch, dim)` tensor.
+    """
+    if mask is None:
+        return ops.mean(tokens, axis=1)
+    weights = ops.expand_dims(ops.cast(mask, tokens.dtype), -1)
+    total = ops.sum(tokens * weights, axis=1)
+    count = ops.maximum(ops.sum(weights, axis=1), 1.0)
+    return total / count

@@ -1,0 +1,40 @@
+"""`TokenAndPositionEmbedding`: token embeddings plus learned position embeddings."""
+
+import keras
+from keras import ops
+
+
+@keras.saving.register_keras_serializable(package="mmzoo")
+class TokenAndPositionEmbedding(keras.layers.Layer):
+    """Token embeddings plus learned position embeddings; id 0 is masked padding.
+
+    Args:
+        vocab_size: Number of token ids.
+        max_length: Longest sequence.
+        embedding_dim: Size of the embeddings.
+        **kwargs: Standard layer arguments.
+    """
+
+    def __init__(self, vocab_size, max_length, embedding_dim, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab_size = vocab_size
+        self.max_length = max_length
+        self.embedding_dim = embedding_dim
+        self.tokens = keras.layers.Embedding(vocab_size, embedding_dim, name="tokens")
+        self.positions = keras.layers.Embedding(max_length, embedding_dim, name="positions")
+
+    def build(self, input_shape):
+        self.tokens.build(input_shape)
+        self.positions.build((input_shape[1],))
+        self.built = True
+
+    def call(self, inputs):
+        steps = ops.arange(ops.shape(inputs)[1])
+        return self.tokens(inputs) + ops.expand_dims(self.positions(steps), 0)
+
+    def compute_mask(self, inputs, mask=None):
+        return ops.not_equal(inputs, 0)
+
+    def get_config(self):
+        config = {"vocab_size": self.vocab_size, "max_length": self.max_length, "embedding_dim": self.embedding_dim}
+        return {**super().get_config(), **config}
