@@ -32,7 +32,7 @@ import tensorflow as tf
 from mmzoo.datasets.columns import LabelColumn
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
-from mmzoo.training.checkpoints import atomic_write, write_json
+from mmzoo._files import atomic_write, write_json
 
 METADATA = "metadata.json"
 FORMAT = "mmzoo-prepared/1"
