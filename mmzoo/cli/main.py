@@ -4,12 +4,12 @@ import argparse
 import sys
 
 from mmzoo import __version__
-from mmzoo.cli import demo, describe, evaluate, export, listing, train
+from mmzoo.cli import demo, describe, evaluate, export, listing, prepare, train
 from mmzoo.cli.common import UsageError
 from mmzoo.errors import MmzooError
 
-COMMANDS = {"list": listing, "describe": describe, "demo": demo, "train": train, "evaluate": evaluate,
-            "export": export}
+COMMANDS = {"list": listing, "describe": describe, "demo": demo, "prepare": prepare, "train": train,
+            "evaluate": evaluate, "export": export}
 """Subcommand -> its module: `SUMMARY`, `DESCRIPTION`, `EXAMPLES`, `run(arguments)` and, if it takes any,
 `add_arguments(parser)`."""
 EPILOG = """examples:
@@ -18,6 +18,7 @@ EPILOG = """examples:
   mmzoo describe gated
   mmzoo demo --quick
   mmzoo train concat --data synthetic --epochs 5 --out runs/concat
+  mmzoo prepare gated --data clips.csv --audio-col clip --out prepared/clips
   mmzoo evaluate runs/concat/model.keras --data synthetic
   mmzoo export runs/concat/model.keras --format tflite-int8 --data synthetic --out concat_int8.tflite
 """

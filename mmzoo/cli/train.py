@@ -27,7 +27,9 @@ conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
 modalities (see `mmzoo list`). Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
-A manifest's files are decoded once, on the first epoch, and kept in memory.
+A manifest's files are decoded once, by the check before training, and kept
+in memory; with --prepared DIR they are decoded once into shards in DIR
+instead (data larger than memory; `mmzoo prepare` writes them ahead).
 DIR receives model.keras (with model.text.vocab.json when the data has texts,
 model.preprocessing.json, the `mmzoo.datasets.Decoding` of a manifest),
 history.json, metrics.json and checkpoints/. Running the same command again
@@ -51,6 +53,10 @@ def add_arguments(parser):
     parser.add_argument("--batch-size", type=common.positive_int, default=64,
                         help="samples per device and step (default: 64)")
     parser.add_argument("--seed", type=common.non_negative_int, default=0, help="random seed (default: 0)")
+    parser.add_argument("--prepared", metavar="DIR",
+                        help="for a manifest larger than memory: decode it once into sharded files in DIR "
+                             "(one folder per split; resumable, reused by later runs, see `mmzoo prepare`) and "
+                             "train from them instead of keeping the decoded files in memory")
 
 
 def resumable(folder):
@@ -137,6 +143,29 @@ def decoding_for(name, columns):
     return decoding
 
 
+def manifest_decoding(name, path, frame, columns):
+    """Returns how a manifest is decoded for a model, and its rows split.
+
+    Args:
+        name: The model's name (`decoding_for`).
+        path: The manifest's path, for messages.
+        frame: The manifest `DataFrame`.
+        columns: Its columns.
+
+    Returns:
+        A tuple `(decoding, parts)`: the `mmzoo.datasets.Decoding`, with the
+        class names of every row's label, and `{split: DataFrame}`.
+    """
+    from mmzoo.datasets.columns import LabelColumn
+
+    decoding = decoding_for(name, columns)
+    parts = common.split_manifest(frame, path, SPLITS)
+    labels = LabelColumn(columns["label"])
+    labels.fit([cell for cell in frame[columns["label"]] if labels.problem(cell) is None])
+    decoding.class_names = labels.class_names
+    return decoding, parts
+
+
 def manifest_data(arguments, frame, columns):
     """Splits a manifest and turns each split into a `tf.data` pipeline, each file decoded once.
 
@@ -154,22 +183,23 @@ def manifest_data(arguments, frame, columns):
         split to an unbatched dataset, `vectorizer` is the texts'
         `TextVectorization` or None.
     """
-    from mmzoo.datasets.columns import LabelColumn
     from mmzoo.preprocessing import text_vectorizer
 
-    decoding = decoding_for(arguments.name, columns)
-    parts = common.split_manifest(frame, arguments.data, SPLITS)
-    labels = LabelColumn(columns["label"])
-    labels.fit([cell for cell in frame[columns["label"]] if labels.problem(cell) is None])
-    decoding.class_names = labels.class_names
+    decoding, parts = manifest_decoding(arguments.name, arguments.data, frame, columns)
     vectorizer = None
     if "text" in columns:
         vectorizer = text_vectorizer(parts["train"][columns["text"]].tolist(), max_tokens=MAX_TOKENS,
                                      sequence_length=decoding.sequence_length)
     print(f"Checking {len(frame)} rows of {arguments.data} ...", flush=True)
-    data = {split: decoding.dataset(rows, common.base_dir(arguments.data), text_vectorizer=vectorizer,
-                                    shuffle=split == "train", seed=arguments.seed, cache=split != "test")
-            for split, rows in parts.items()}
+    if getattr(arguments, "prepared", None):
+        data = {split: decoding.prepared(rows, os.path.join(arguments.prepared, split),
+                                         common.base_dir(arguments.data), text_vectorizer=vectorizer,
+                                         shuffle=split == "train", seed=arguments.seed)
+                for split, rows in parts.items()}
+    else:
+        data = {split: decoding.dataset(rows, common.base_dir(arguments.data), text_vectorizer=vectorizer,
+                                        shuffle=split == "train", seed=arguments.seed, cache=split != "test")
+                for split, rows in parts.items()}
     return data, list(decoding.class_names), vectorizer, decoding
 
 

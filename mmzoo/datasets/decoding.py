@@ -5,6 +5,7 @@ import json
 import os
 
 from mmzoo.datasets.dataframe import from_dataframe
+from mmzoo.datasets.prepared import from_prepared, prepare
 from mmzoo.errors import ConfigurationError
 
 MODALITIES = ("image", "text", "audio")
@@ -81,12 +82,50 @@ class Decoding:
                 invalid.
             BadRowsError: If a row holds a missing or unreadable value.
         """
-        return from_dataframe(
-            df, **self.modalities(), label=self.columns.get("label"), class_names=self.class_names,
-            base_dir=base_dir, image_size=self.image_size, image_channels=self.image_channels,
+        return from_dataframe(df, **self.options(), base_dir=base_dir, text_vectorizer=text_vectorizer,
+                              batch_size=batch_size, shuffle=shuffle, seed=seed, cache=cache)
+
+    def prepared(self, df, directory, base_dir=None, text_vectorizer=None, rows_per_shard=None, shuffle=False,
+                 seed=None, verbose=1):
+        """Decodes the rows of a manifest once into shards (`prepare`) and streams them (`from_prepared`).
+
+        For data larger than memory. Running it again on the same rows
+        reuses the shards (and finishes an interrupted preparation).
+
+        Args:
+            df: `pandas.DataFrame` with the columns of `columns`.
+            directory: Folder of the shards.
+            base_dir: Folder relative paths are resolved against.
+            text_vectorizer: Optional `TextVectorization` mapping texts to
+                ids.
+            rows_per_shard: Rows per shard file; `None` keeps the size of an
+                earlier preparation in `directory`, else 1024.
+            shuffle: Whether to shuffle the shards and rows on every pass.
+            seed: Seed of the shuffling.
+            verbose: 1 prints one line per shard, 0 nothing.
+
+        Returns:
+            An unbatched `tf.data.Dataset` of `(inputs, label_id)` with
+            `class_names` and `bad_rows` attributes.
+
+        Raises:
+            ConfigurationError: If a column is missing or a setting is
+                invalid.
+            BadRowsError: If a row holds a missing or unreadable value.
+        """
+        prepare(df, directory, **self.options(), base_dir=base_dir, rows_per_shard=rows_per_shard,
+                verbose=verbose)
+        return from_prepared(directory, batch_size=None, shuffle=shuffle, seed=seed,
+                             text_vectorizer=text_vectorizer)
+
+    def options(self):
+        """Returns the decoding arguments of `from_dataframe` and `prepare` (columns and settings)."""
+        return dict(
+            **self.modalities(), label=self.columns.get("label"), class_names=self.class_names,
+            image_size=self.image_size, image_channels=self.image_channels,
             audio_sample_rate=self.audio_sample_rate, audio_duration=self.audio_duration,
             audio_features=self.audio_features, audio_options=self.audio_options,
-            text_vectorizer=text_vectorizer, batch_size=batch_size, shuffle=shuffle, seed=seed, cache=cache)
+        )
 
     def save(self, model_path):
         """Writes the settings as JSON beside a `.keras` model (`decoding_path`).

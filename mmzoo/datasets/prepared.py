@@ -32,9 +32,11 @@ import tensorflow as tf
 from mmzoo.datasets.columns import LabelColumn
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
-from mmzoo._files import atomic_write, write_json
+from mmzoo._files import atomic_write, read_json, write_json
 
 METADATA = "metadata.json"
+PLAN = "plan.json"
+DEFAULT_ROWS_PER_SHARD = 1024
 FORMAT = "mmzoo-prepared/1"
 SHARD_PATTERN = "shard-*.tfrecord"
 PARTIAL_PREFIX = ".partial-"
@@ -43,7 +45,7 @@ PIPELINE_OPTIONS = ("batch_size", "shuffle", "seed", "cache", "num_parallel_call
 
 
 def prepare(df, directory, image=None, text=None, audio=None, label=None, class_names=None, errors="raise",
-            rows_per_shard=1024, verbose=1, **options):
+            rows_per_shard=None, verbose=1, **options):
     """Decodes a DataFrame manifest once and writes it as sharded TFRecord files.
 
     Rows are checked and decoded exactly as `from_dataframe` does (same
@@ -66,8 +68,9 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
             default the sorted distinct labels of every row (so that every
             shard maps labels to the same ids).
         errors: `"raise"` or `"skip"`, as in `from_dataframe`.
-        rows_per_shard: Rows per shard file. Shards of ~100-200 MB read
-            best; 1024 rows of 1 s log-mel spectrograms are ~0.5 MB.
+        rows_per_shard: Rows per shard file; `None` keeps the size of the
+            folder's earlier preparation, else 1024. Shards of ~100-200 MB
+            read best; 1024 rows of 1 s log-mel spectrograms are ~0.5 MB.
         verbose: 1 prints one line per shard written, 0 nothing.
         **options: The decoding options of `from_dataframe` (`base_dir`,
             `image_size`, `image_channels`, `image_scale`,
@@ -96,9 +99,11 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
             f"`{misplaced[0]}` is an option of `from_prepared`, not of `prepare`. "
             f"Received: {misplaced[0]}={options[misplaced[0]]!r}"
         )
-    if isinstance(rows_per_shard, bool) or not isinstance(rows_per_shard, int) or rows_per_shard <= 0:
+    if rows_per_shard is not None and (
+            isinstance(rows_per_shard, bool) or not isinstance(rows_per_shard, int) or rows_per_shard <= 0):
         raise ConfigurationError(
-            f"`rows_per_shard` must be a positive integer. Received: rows_per_shard={describe_value(rows_per_shard)}"
+            "`rows_per_shard` must be a positive integer or None. "
+            f"Received: rows_per_shard={describe_value(rows_per_shard)}"
         )
     if errors not in ("raise", "skip"):
         raise ConfigurationError(f"`errors` must be 'raise' or 'skip'. Received: errors={errors!r}")
@@ -111,8 +116,11 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
     _decode(df.iloc[:1], arguments)  # checks every argument before any work
 
     directory.mkdir(parents=True, exist_ok=True)
+    if rows_per_shard is None:
+        rows_per_shard = (read_json(directory / PLAN) or {}).get("rows_per_shard", DEFAULT_ROWS_PER_SHARD)
     with contextlib.suppress(FileNotFoundError):
         (directory / METADATA).unlink()
+    write_json(directory / PLAN, {"rows_per_shard": rows_per_shard})
     settings = _settings(arguments)
     starts = range(0, len(df), rows_per_shard)
     shards, bad_rows, element_spec = [], [], None
@@ -219,6 +227,7 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
     dataset = files.interleave(tf.data.TFRecordDataset, cycle_length=min(len(paths), 4), block_length=block_length,
                                num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
     dataset = dataset.map(_parser(features), num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(metadata["rows"]))  # steps per epoch known
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if batch_size is not None:
