@@ -11,13 +11,14 @@ how to train and judge it.
 |--------------|-------------------------------------|------------|
 | `multiclass` | `(batch, num_classes)` probabilities | softmax    |
 | `binary`     | `(batch, 1)` probability             | sigmoid    |
-| `multilabel` | `(batch, num_labels)` probabilities  | sigmoid    |
-| `regression` | `(batch, units)` values              | linear     |
+| `multilabel` | `(batch, num_classes)` probabilities | sigmoid    |
+| `regression` | `(batch, num_outputs)` values        | linear     |
 | `multitask`  | dict of the above, by name          |            |
 """
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
@@ -245,11 +246,12 @@ def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     return Head("binary", 1, name, hidden_units, dropout, loss_weight)
 
 
-def multilabel(num_labels, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
-    """Independent yes/no outputs, one sigmoid per label.
+@renamed_arguments(num_labels="num_classes")
+def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
+    """Independent yes/no outputs, one sigmoid per class.
 
     Args:
-        num_labels: Number of labels, at least 1.
+        num_classes: Number of classes (labels), at least 1.
         hidden_units: Widths of ReLU Dense layers before the output.
         dropout: Dropout rate after each hidden layer.
         name: Name of the output.
@@ -259,17 +261,17 @@ def multilabel(num_labels, hidden_units=(), dropout=0.0, name="labels", loss_wei
         A `Head`.
 
     Raises:
-        ValueError: `num_labels` is not positive or another argument is invalid.
+        ValueError: `num_classes` is not positive or another argument is invalid.
     """
-    check_positive_int("num_labels", num_labels)
-    return Head("multilabel", num_labels, name, hidden_units, dropout, loss_weight)
+    return _sized_head("multilabel", "num_classes", num_classes, name, hidden_units, dropout, loss_weight)
 
 
-def regression(units=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
+@renamed_arguments(units="num_outputs")
+def regression(num_outputs=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
     """Real-valued outputs with a linear activation.
 
     Args:
-        units: Number of values predicted.
+        num_outputs: Number of values predicted.
         hidden_units: Widths of ReLU Dense layers before the output.
         dropout: Dropout rate after each hidden layer.
         name: Name of the output.
@@ -279,10 +281,15 @@ def regression(units=1, hidden_units=(), dropout=0.0, name="value", loss_weight=
         A `Head`.
 
     Raises:
-        ValueError: `units` is not positive or another argument is invalid.
+        ValueError: `num_outputs` is not positive or another argument is invalid.
     """
-    check_positive_int("units", units)
-    return Head("regression", units, name, hidden_units, dropout, loss_weight)
+    return _sized_head("regression", "num_outputs", num_outputs, name, hidden_units, dropout, loss_weight)
+
+
+def _sized_head(task, size_name, size, name, hidden_units, dropout, loss_weight):
+    """Checks a head's output size (named `size_name`), then builds the `Head`."""
+    check_positive_int(size_name, size)
+    return Head(task, size, name, hidden_units, dropout, loss_weight)
 
 
 def multitask(tasks, loss_weights=None):

@@ -29,7 +29,7 @@ def _feature_map_model():
 
 
 def _dense(size=8, name="audio_dense"):
-    return branches.dense(size, units=(size,), name=name)
+    return branches.dense(size, hidden_units=(size,), name=name)
 
 
 @pytest.fixture()
@@ -126,7 +126,7 @@ CASES = [
      ValueError, ["output='all'", "Received"]),
     ("embedding unknown pooling", lambda b: branches.embedding(10, pooling="sum"),
      ValueError, ["pooling='sum'", "Received"]),
-    ("dense no layers", lambda b: branches.dense(units=()),
+    ("dense no layers", lambda b: branches.dense(hidden_units=()),
      ValueError, ["units=()", "Received"]),
     ("dense dropout out of range", lambda b: branches.dense(dropout=1.5),
      ValueError, ["dropout=1.5", "Received"]),

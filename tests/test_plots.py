@@ -68,7 +68,7 @@ def test_training_curves_from_a_keras_history(tmp_path):
     inputs, labels = synthetic.generate(32, task="audio", image_size=IMAGE_SIZE, modalities=("image", "audio"))
     model = mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 1), filters=(4,), units=8),
-         "audio": branches.dense(input_dim=64, units=(8,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))},
         head=heads.multiclass(4),
     )
     _, history = mmzoo.training.fit(model, (inputs, labels), validation=(inputs, labels), epochs=2, verbose=0)
@@ -175,7 +175,7 @@ def _two_modalities(fusion):
     return mmzoo.build_model(
         {"text": branches.embedding(len(synthetic.VOCABULARY), sequence_length=8, embedding_dim=8,
                                     pooling="tokens" if fusion == "attention" else "avg"),
-         "audio": branches.dense(input_dim=64, units=(8,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))},
         fusion=fusion, head=heads.multiclass(4),
     )
 

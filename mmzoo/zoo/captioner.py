@@ -132,7 +132,7 @@ def trimodal_captioner(variant="lstm", image_backbone="conv2d", image_shape=(64,
         raise ConfigurationError(f"`vocab_size` must exceed the special token ids. Received: vocab_size={vocab_size}")
 
     image_branch = _image_branch(image_backbone, image_shape, weights, units)
-    audio_branch = branches.dense(audio_dim, units=(units,), batch_norm=True)
+    audio_branch = branches.dense(audio_dim, hidden_units=(units,), batch_norm=True)
     inputs = {
         "image": keras.Input(image_shape, name="image"),
         "audio": keras.Input((audio_dim,), name="audio"),

@@ -82,7 +82,7 @@ def trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, a
     return {
         "image": branches.conv2d(input_shape=image_shape, filters=(16, 32), pooling="max", units=units),
         "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
-        "audio": branches.dense(audio_dim, units=(units,), batch_norm=True),
+        "audio": branches.dense(audio_dim, hidden_units=(units,), batch_norm=True),
     }
 
 

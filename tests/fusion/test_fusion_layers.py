@@ -23,7 +23,7 @@ def _branches(tokens=False):
     return {
         "image": branches.conv2d(input_shape=(16, 16, 1), filters=(4,), pooling="tokens" if tokens else "avg"),
         "text": branches.lstm(30, 6, embedding_dim=8, units=8, output="tokens" if tokens else "vector"),
-        "audio": branches.dense(12, units=(6,)),
+        "audio": branches.dense(12, hidden_units=(6,)),
     }
 
 

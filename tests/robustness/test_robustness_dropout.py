@@ -16,7 +16,7 @@ from mmzoo.robustness.dropout import modality_dropout_layer
 def build(rate=0.5, fusion="concat"):
     return mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), units=8),
-         "audio": branches.dense(input_dim=6, units=(8,))},
+         "audio": branches.dense(input_dim=6, hidden_units=(8,))},
         fusion=fusion, head=heads.multiclass(3), modality_dropout=rate,
     )
 

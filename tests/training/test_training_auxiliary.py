@@ -14,7 +14,7 @@ from mmzoo.training import with_auxiliary_heads
 def _model(fusion="concat", modality_dropout=None, head=None):
     return mmzoo.build_model(
         branches={"image": branches.conv2d(input_shape=(16, 16, 1), filters=(8,), units=16),
-                  "audio": branches.dense(input_dim=64, units=(16,))},
+                  "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         fusion=fusion, head=head or heads.multiclass(2), modality_dropout=modality_dropout)
 
 
