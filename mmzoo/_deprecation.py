@@ -7,6 +7,7 @@ is decorated also load configs saved under the old key, since Keras'
 """
 
 import functools
+import inspect
 import warnings
 
 from mmzoo.errors import ArgumentTypeError
@@ -30,26 +31,55 @@ def renamed_arguments(**renames):
     def decorate(function):
         @functools.wraps(function)
         def wrapper(*args, **kwargs):
-            for old, new in renames.items():
-                if old not in kwargs:
-                    continue
-                if new in kwargs:
-                    raise ArgumentTypeError(
-                        f"`{old}` is the old name of `{new}`: pass `{new}` only. "
-                        f"Received: {old}={kwargs[old]!r}, {new}={kwargs[new]!r}"
-                    )
-                warnings.warn(
-                    f"`{function.__qualname__}({old}=...)` is deprecated; use `{new}=` instead.",
-                    DeprecationWarning,
-                    stacklevel=2,
-                )
-                kwargs[new] = kwargs.pop(old)
-            return function(*args, **kwargs)
+            return function(*args, **_renamed(function.__qualname__, renames, kwargs, stacklevel=3))
 
+        # Keras reads a layer constructor's argument spec, which does not follow `__wrapped__`.
+        wrapper.__signature__ = inspect.signature(function)
         wrapper.renamed_arguments = dict(renames)
         return wrapper
 
     return decorate
+
+
+def with_new_names(function, kwargs, stacklevel=2):
+    """Returns keyword arguments for `function` with its old names replaced.
+
+    For callers that hold the arguments as a dict before calling, e.g. to
+    merge them with the function's defaults.
+
+    Args:
+        function: A function, decorated with `renamed_arguments` or not.
+        kwargs: Dict of keyword arguments.
+        stacklevel: Frame the warning points at, as `warnings.warn` counts
+            them from the caller of this function (2: its caller).
+
+    Returns:
+        A new dict, each old name replaced by its new name.
+
+    Raises:
+        ArgumentTypeError: an argument is given under both names.
+    """
+    renames = getattr(function, "renamed_arguments", {})
+    return _renamed(function.__qualname__, renames, kwargs, stacklevel + 1)
+
+
+def _renamed(qualname, renames, kwargs, stacklevel):
+    kwargs = dict(kwargs)
+    for old, new in renames.items():
+        if old not in kwargs:
+            continue
+        if new in kwargs:
+            raise ArgumentTypeError(
+                f"`{old}` is the old name of `{new}`: pass `{new}` only. "
+                f"Received: {old}={kwargs[old]!r}, {new}={kwargs[new]!r}"
+            )
+        warnings.warn(
+            f"`{qualname}({old}=...)` is deprecated; use `{new}=` instead.",
+            DeprecationWarning,
+            stacklevel=stacklevel,
+        )
+        kwargs[new] = kwargs.pop(old)
+    return kwargs
 
 
 def renamed_function(function, old_name):

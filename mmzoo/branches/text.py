@@ -2,6 +2,7 @@
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import (
     OUTPUT_MODES,
     check_choice,
@@ -12,9 +13,10 @@ from mmzoo.branches.masked_pooling import MaskedGlobalMaxPooling1D
 from mmzoo.errors import ArgumentTypeError
 
 
+@renamed_arguments(output="pooling")
 def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
          bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
-         output="vector", mask_zero=True, name="text_lstm"):
+         pooling="vector", mask_zero=True, name="text_lstm"):
     """Builds a text branch: Embedding + LSTM over integer token ids.
 
     Token id 0 is padding: with `mask_zero=True` the LSTM skips it, so padded
@@ -34,7 +36,7 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
         bidirectional: Whether to read the text in both directions.
         dropout: Dropout rate of the LSTM inputs (0 for none).
         recurrent_dropout: Dropout rate of the LSTM recurrent state.
-        output: `"vector"` (last state, `(batch, units)`) or `"tokens"`
+        pooling: `"vector"` (last state, `(batch, units)`) or `"tokens"`
             (every state, `(batch, steps, units)`, for attention fusion).
         mask_zero: Whether id 0 is padding to be masked.
         name: Name of the returned model; also prefixes its own layers.
@@ -44,7 +46,7 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
 
     Raises:
         ValueError: a size is not positive, a rate is not in [0, 1) or
-            `output` is unknown.
+            `pooling` is unknown.
         TypeError: a size or flag has the wrong type.
     """
     check_positive_int("vocab_size", vocab_size)
@@ -54,7 +56,7 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
     check_positive_int("units", units)
     check_rate("dropout", dropout)
     check_rate("recurrent_dropout", recurrent_dropout)
-    check_choice("output", output, OUTPUT_MODES)
+    check_choice("pooling", pooling, OUTPUT_MODES)
     for flag_name, flag in (("bidirectional", bidirectional), ("mask_zero", mask_zero)):
         if not isinstance(flag, bool):
             raise ArgumentTypeError(f"`{flag_name}` must be a bool. Received: {flag_name}={flag!r}")
@@ -66,7 +68,7 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
         units,
         dropout=dropout,
         recurrent_dropout=recurrent_dropout,
-        return_sequences=output == "tokens",
+        return_sequences=pooling == "tokens",
         name=f"{name}_lstm",
     )
     if bidirectional:

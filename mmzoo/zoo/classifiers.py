@@ -2,6 +2,7 @@
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.assemble import build_model
 from mmzoo.branches._validation import check_choice
 from mmzoo.errors import ConfigurationError
@@ -10,12 +11,13 @@ from mmzoo.zoo.example_data import example_inputs, labelled_data
 from mmzoo.zoo.registry import ZooEntry, register
 
 
-def vgg16_lstm_classifier(input_shape=(224, 224, 3), weights="imagenet", trainable=False, vocab_size=10000,
+@renamed_arguments(input_shape="image_shape")
+def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainable=False, vocab_size=10000,
                           sequence_length=20, embedding_dim=128, lstm_units=128, num_classes=10):
     """Frozen VGG16 image features (flattened) and an LSTM text encoder, concatenated, softmax.
 
     Args:
-        input_shape: Image size, at least 32x32.
+        image_shape: Image size, at least 32x32.
         weights: VGG16 weights: "imagenet", None or a local weights file.
         trainable: Whether VGG16 is trained too.
         vocab_size: Number of token ids (0 is padding).
@@ -29,7 +31,7 @@ def vgg16_lstm_classifier(input_shape=(224, 224, 3), weights="imagenet", trainab
     """
     return build_model(
         branches={
-            "image": branches.vgg16(input_shape=input_shape, weights=weights, trainable=trainable),
+            "image": branches.vgg16(input_shape=image_shape, weights=weights, trainable=trainable),
             "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
         },
         fusion=ConcatFusion(name="concat_fusion"),
@@ -38,12 +40,13 @@ def vgg16_lstm_classifier(input_shape=(224, 224, 3), weights="imagenet", trainab
     )
 
 
-def conv_lstm_classifier(input_shape=(64, 64, 3), filters=32, vocab_size=10000, sequence_length=20,
+@renamed_arguments(input_shape="image_shape")
+def conv_lstm_classifier(image_shape=(64, 64, 3), filters=32, vocab_size=10000, sequence_length=20,
                          embedding_dim=64, lstm_units=64, num_classes=10):
     """One Conv2D + MaxPooling block on the image and an LSTM on the text, concatenated, softmax.
 
     Args:
-        input_shape: Image size.
+        image_shape: Image size.
         filters: Filters of the convolution.
         vocab_size: Number of token ids (0 is padding).
         sequence_length: Tokens per text.
@@ -56,7 +59,7 @@ def conv_lstm_classifier(input_shape=(64, 64, 3), filters=32, vocab_size=10000, 
     """
     return build_model(
         branches={
-            "image": branches.conv2d(input_shape=input_shape, filters=(filters,), padding="valid"),
+            "image": branches.conv2d(input_shape=image_shape, filters=(filters,), padding="valid"),
             "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
         },
         fusion=ConcatFusion(name="concat_fusion"),
@@ -232,9 +235,9 @@ def multitask_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_leng
 
 
 _TEXT_IDS = ("ids", "sequence_length", "vocab_size")
-_image_text_data = labelled_data("image+text", "sum", image=("pixels", "input_shape"), text=_TEXT_IDS)
+_image_text_data = labelled_data("image+text", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS)
 # Binary labels: offline, VGG16's weights are random and the text carries most of the signal.
-_vgg16_image_text_data = labelled_data("image+text", "threshold", image=("pixels", "input_shape"), text=_TEXT_IDS)
+_vgg16_image_text_data = labelled_data("image+text", "threshold", image=("pixels", "image_shape"), text=_TEXT_IDS)
 _trimodal_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,
                                audio=("features", "audio_dim"))
 _deep_fusion_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,

@@ -4,6 +4,7 @@ import dataclasses
 import inspect
 import textwrap
 
+from mmzoo._deprecation import with_new_names
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 
@@ -57,6 +58,7 @@ class ZooEntry:
             ValueError: an override names no argument of the builder.
         """
         defaults = self.defaults()
+        overrides = with_new_names(self.builder, overrides, stacklevel=4)
         unknown = sorted(set(overrides) - set(defaults))
         if unknown:
             raise ConfigurationError(

@@ -133,7 +133,7 @@ def test_dropout_changes_training_not_inference(data):
 def test_token_features_missing_as_all_padding():
     model = mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), pooling="tokens"),
-         "text": branches.lstm(vocab_size=20, sequence_length=5, output="tokens")},
+         "text": branches.lstm(vocab_size=20, sequence_length=5, pooling="tokens")},
         fusion="attention", head=heads.multiclass(3), modality_dropout=0.3,
     )
     rng = np.random.default_rng(0)

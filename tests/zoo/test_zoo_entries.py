@@ -35,7 +35,7 @@ CASES = [
     ("feature_concat_binary", {}, 1000, 8, 0.95, 0.62),
     ("dot_gated_fusion", {"sequence_length": 8}, 1000, 8, 0.90, 0.62),
     ("mha_text_image", {"sequence_length": 8, "key_dim": 16}, 1000, 8, 0.90, 0.62),
-    ("conv_lstm_classifier", {"input_shape": (32, 32, 3), "sequence_length": 8, "vocab_size": 100},
+    ("conv_lstm_classifier", {"image_shape": (32, 32, 3), "sequence_length": 8, "vocab_size": 100},
      1500, 10, 0.38, 0.25),
     ("trimodal_classifier", {"sequence_length": 8}, 1500, 10, 0.55, 0.19),
     ("weighted_fusion_classifier", {"sequence_length": 8}, 1500, 10, 0.55, 0.19),
@@ -101,7 +101,7 @@ def test_vgg16_lstm_classifier_default_shape_offline():
 
 @pytest.mark.slow
 def test_vgg16_lstm_classifier_trains_and_reloads(tmp_path):
-    overrides = {"input_shape": (32, 32, 3), "weights": None, "sequence_length": 8, "vocab_size": 100,
+    overrides = {"image_shape": (32, 32, 3), "weights": None, "sequence_length": 8, "vocab_size": 100,
                  "num_classes": 2}
     model, scores, test_inputs = _train("vgg16_lstm_classifier", overrides, 600, 4)
     # Offline the VGG16 weights are random, so the text carries most of the signal: 75% at best from it alone.
