@@ -11,9 +11,9 @@ from mmzoo.zoo.example_data import example_inputs, labelled_data
 from mmzoo.zoo.registry import ZooEntry, register
 
 
-@renamed_arguments(input_shape="image_shape")
+@renamed_arguments(input_shape="image_shape", lstm_units="units")
 def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainable=False, vocab_size=10000,
-                          sequence_length=20, embedding_dim=128, lstm_units=128, num_classes=10):
+                          sequence_length=20, embedding_dim=128, units=128, num_classes=10):
     """Frozen VGG16 image features (flattened) and an LSTM text encoder, concatenated, softmax.
 
     Args:
@@ -23,7 +23,7 @@ def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainab
         vocab_size: Number of token ids (0 is padding).
         sequence_length: Tokens per text.
         embedding_dim: Size of the token embeddings.
-        lstm_units: Size of the LSTM state.
+        units: Size of the LSTM state (the text features).
         num_classes: Number of classes.
 
     Returns:
@@ -32,7 +32,7 @@ def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainab
     return build_model(
         branches={
             "image": branches.vgg16(input_shape=image_shape, weights=weights, trainable=trainable),
-            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
+            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
         },
         fusion=ConcatFusion(name="concat_fusion"),
         head=heads.multiclass(num_classes),
@@ -40,9 +40,9 @@ def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainab
     )
 
 
-@renamed_arguments(input_shape="image_shape")
+@renamed_arguments(input_shape="image_shape", lstm_units="units")
 def conv_lstm_classifier(image_shape=(64, 64, 3), filters=32, vocab_size=10000, sequence_length=20,
-                         embedding_dim=64, lstm_units=64, num_classes=10):
+                         embedding_dim=64, units=64, num_classes=10):
     """One Conv2D + MaxPooling block on the image and an LSTM on the text, concatenated, softmax.
 
     Args:
@@ -51,7 +51,7 @@ def conv_lstm_classifier(image_shape=(64, 64, 3), filters=32, vocab_size=10000, 
         vocab_size: Number of token ids (0 is padding).
         sequence_length: Tokens per text.
         embedding_dim: Size of the token embeddings.
-        lstm_units: Size of the LSTM state.
+        units: Size of the LSTM state (the text features).
         num_classes: Number of classes.
 
     Returns:
@@ -60,7 +60,7 @@ def conv_lstm_classifier(image_shape=(64, 64, 3), filters=32, vocab_size=10000, 
     return build_model(
         branches={
             "image": branches.conv2d(input_shape=image_shape, filters=(filters,), padding="valid"),
-            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
+            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
         },
         fusion=ConcatFusion(name="concat_fusion"),
         head=heads.multiclass(num_classes),

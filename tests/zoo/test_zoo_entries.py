@@ -15,7 +15,7 @@ def _train(name, overrides, train_samples, epochs, seed=0):
     model = zoo.build(name, **overrides)
     inputs, labels = zoo.example_data(name, train_samples, seed=1, **overrides)
     test_inputs, test_labels = zoo.example_data(name, 400, seed=2, **overrides)
-    mmzoo.training.compile(model, learning_rate=3 * zoo.get_entry(name).learning_rate)
+    mmzoo.training.compile(model, learning_rate=3 * zoo.get(name).learning_rate)
     model.fit(inputs, labels, epochs=epochs, batch_size=64, verbose=0)
     return model, model.evaluate(test_inputs, test_labels, verbose=0, return_dict=True), test_inputs
 
@@ -75,7 +75,7 @@ def test_decision_fusion_weights_are_readable():
     assert sorted(weights) == ["audio", "image", "text"]
 
 
-@pytest.mark.parametrize("name", [name for name in zoo.list() if name != "vgg16_lstm_classifier"])
+@pytest.mark.parametrize("name", [name for name in zoo.available() if name != "vgg16_lstm_classifier"])
 def test_entry_builds_with_its_tutorial_defaults(name):
     built = zoo.build(name)
     model = built.generator if name == "conditional_gan" else built
