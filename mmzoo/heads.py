@@ -200,6 +200,22 @@ class MultitaskHead:
         return {name: head(features, from_logits) for name, head in self.tasks.items()}
 
 
+_HEAD_ARGS = """hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`."""
+
+
+def _head_docstring(builder):
+    """Writes the arguments every head builder shares into its docstring (as Keras' optimizers do)."""
+    builder.__doc__ = builder.__doc__.replace("{{head_args}}", _HEAD_ARGS)
+    return builder
+
+
+@_head_docstring
 def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A single-label classifier over `num_classes` classes (softmax).
 
@@ -208,13 +224,7 @@ def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_wei
 
     Args:
         num_classes: Number of classes, at least 2.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: `num_classes` is below 2 or another argument is invalid.
@@ -228,17 +238,12 @@ def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_wei
     return Head("multiclass", num_classes, name, hidden_units, dropout, loss_weight)
 
 
+@_head_docstring
 def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A yes/no classifier with one sigmoid output.
 
     Args:
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: an argument is invalid.
@@ -246,19 +251,14 @@ def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     return Head("binary", 1, name, hidden_units, dropout, loss_weight)
 
 
+@_head_docstring
 @renamed_arguments(num_labels="num_classes")
 def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
     """Independent yes/no outputs, one sigmoid per class.
 
     Args:
         num_classes: Number of classes (labels), at least 1.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: `num_classes` is not positive or another argument is invalid.
@@ -266,19 +266,14 @@ def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_we
     return _sized_head("multilabel", "num_classes", num_classes, name, hidden_units, dropout, loss_weight)
 
 
+@_head_docstring
 @renamed_arguments(units="num_outputs")
 def regression(num_outputs=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
     """Real-valued outputs with a linear activation.
 
     Args:
         num_outputs: Number of values predicted.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: `num_outputs` is not positive or another argument is invalid.
