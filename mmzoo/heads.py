@@ -19,6 +19,7 @@ how to train and judge it.
 import keras
 
 from mmzoo._deprecation import renamed_arguments
+from mmzoo._docstrings import shared_arguments
 from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
@@ -209,13 +210,7 @@ _HEAD_ARGS = """hidden_units: Widths of ReLU Dense layers before the output.
         A `Head`."""
 
 
-def _head_docstring(builder):
-    """Writes the arguments every head builder shares into its docstring (as Keras' optimizers do)."""
-    builder.__doc__ = builder.__doc__.replace("{{head_args}}", _HEAD_ARGS)
-    return builder
-
-
-@_head_docstring
+@shared_arguments(head_args=_HEAD_ARGS)
 def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A single-label classifier over `num_classes` classes (softmax).
 
@@ -238,7 +233,7 @@ def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_wei
     return Head("multiclass", num_classes, name, hidden_units, dropout, loss_weight)
 
 
-@_head_docstring
+@shared_arguments(head_args=_HEAD_ARGS)
 def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A yes/no classifier with one sigmoid output.
 
@@ -251,7 +246,7 @@ def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     return Head("binary", 1, name, hidden_units, dropout, loss_weight)
 
 
-@_head_docstring
+@shared_arguments(head_args=_HEAD_ARGS)
 @renamed_arguments(num_labels="num_classes")
 def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
     """Independent yes/no outputs, one sigmoid per class.
@@ -266,7 +261,7 @@ def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_we
     return _sized_head("multilabel", "num_classes", num_classes, name, hidden_units, dropout, loss_weight)
 
 
-@_head_docstring
+@shared_arguments(head_args=_HEAD_ARGS)
 @renamed_arguments(units="num_outputs")
 def regression(num_outputs=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
     """Real-valued outputs with a linear activation.
