@@ -64,6 +64,8 @@ def with_new_names(function, kwargs, stacklevel=2):
 
 
 def _renamed(qualname, renames, kwargs, stacklevel):
+    """Returns a copy of `kwargs` under the new names, warning once per old name used."""
+    qualname = qualname.removesuffix(".__init__")
     kwargs = dict(kwargs)
     for old, new in renames.items():
         if old not in kwargs:
