@@ -47,7 +47,7 @@ def build_with_mmzoo():
             "image": branches.conv2d(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 1), filters=(8, 16), units=32),
             "text": branches.lstm(vocab_size=VOCAB_SIZE, sequence_length=SEQUENCE_LENGTH, embedding_dim=16,
                                   units=32),
-            "audio": branches.dense(input_dim=AUDIO_DIM, units=(32,), batch_norm=True),
+            "audio": branches.dense(input_dim=AUDIO_DIM, hidden_units=(32,), batch_norm=True),
         },
         fusion="concat",
         head=heads.multiclass(2, hidden_units=(64,)),

@@ -11,13 +11,15 @@ how to train and judge it.
 |--------------|-------------------------------------|------------|
 | `multiclass` | `(batch, num_classes)` probabilities | softmax    |
 | `binary`     | `(batch, 1)` probability             | sigmoid    |
-| `multilabel` | `(batch, num_labels)` probabilities  | sigmoid    |
-| `regression` | `(batch, units)` values              | linear     |
+| `multilabel` | `(batch, num_classes)` probabilities | sigmoid    |
+| `regression` | `(batch, num_outputs)` values        | linear     |
 | `multitask`  | dict of the above, by name          |            |
 """
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
+from mmzoo._docstrings import shared_arguments
 from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
@@ -227,6 +229,16 @@ class MultitaskHead:
         return {name: head(features, from_logits) for name, head in self.tasks.items()}
 
 
+_HEAD_ARGS = """hidden_units: Widths of ReLU Dense layers before the output.
+        dropout: Dropout rate after each hidden layer.
+        name: Name of the output.
+        loss_weight: Weight of this output's loss in a multitask model.
+
+    Returns:
+        A `Head`."""
+
+
+@shared_arguments(head_args=_HEAD_ARGS)
 def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A single-label classifier over `num_classes` classes (softmax).
 
@@ -235,13 +247,7 @@ def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_wei
 
     Args:
         num_classes: Number of classes, at least 2.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: `num_classes` is below 2 or another argument is invalid.
@@ -255,17 +261,12 @@ def multiclass(num_classes, hidden_units=(), dropout=0.0, name="label", loss_wei
     return Head("multiclass", num_classes, name, hidden_units, dropout, loss_weight)
 
 
+@shared_arguments(head_args=_HEAD_ARGS)
 def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     """A yes/no classifier with one sigmoid output.
 
     Args:
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        {{head_args}}
 
     Raises:
         ValueError: an argument is invalid.
@@ -273,44 +274,40 @@ def binary(hidden_units=(), dropout=0.0, name="label", loss_weight=1.0):
     return Head("binary", 1, name, hidden_units, dropout, loss_weight)
 
 
-def multilabel(num_labels, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
-    """Independent yes/no outputs, one sigmoid per label.
+@shared_arguments(head_args=_HEAD_ARGS)
+@renamed_arguments(num_labels="num_classes")
+def multilabel(num_classes, hidden_units=(), dropout=0.0, name="labels", loss_weight=1.0):
+    """Independent yes/no outputs, one sigmoid per class.
 
     Args:
-        num_labels: Number of labels, at least 1.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        num_classes: Number of classes (labels), at least 1.
+        {{head_args}}
 
     Raises:
-        ValueError: `num_labels` is not positive or another argument is invalid.
+        ValueError: `num_classes` is not positive or another argument is invalid.
     """
-    check_positive_int("num_labels", num_labels)
-    return Head("multilabel", num_labels, name, hidden_units, dropout, loss_weight)
+    return _sized_head("multilabel", "num_classes", num_classes, name, hidden_units, dropout, loss_weight)
 
 
-def regression(units=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
+@shared_arguments(head_args=_HEAD_ARGS)
+@renamed_arguments(units="num_outputs")
+def regression(num_outputs=1, hidden_units=(), dropout=0.0, name="value", loss_weight=1.0):
     """Real-valued outputs with a linear activation.
 
     Args:
-        units: Number of values predicted.
-        hidden_units: Widths of ReLU Dense layers before the output.
-        dropout: Dropout rate after each hidden layer.
-        name: Name of the output.
-        loss_weight: Weight of this output's loss in a multitask model.
-
-    Returns:
-        A `Head`.
+        num_outputs: Number of values predicted.
+        {{head_args}}
 
     Raises:
-        ValueError: `units` is not positive or another argument is invalid.
+        ValueError: `num_outputs` is not positive or another argument is invalid.
     """
-    check_positive_int("units", units)
-    return Head("regression", units, name, hidden_units, dropout, loss_weight)
+    return _sized_head("regression", "num_outputs", num_outputs, name, hidden_units, dropout, loss_weight)
+
+
+def _sized_head(task, size_name, size, name, hidden_units, dropout, loss_weight):
+    """Checks a head's output size (named `size_name`), then builds the `Head`."""
+    check_positive_int(size_name, size)
+    return Head(task, size, name, hidden_units, dropout, loss_weight)
 
 
 def multitask(tasks, loss_weights=None):

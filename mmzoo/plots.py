@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 import numpy as np
 from sklearn import metrics as sk_metrics
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo._files import atomic_write
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
@@ -499,7 +500,8 @@ def _token_ticks(blocks, num_tokens):
     return positions, labels
 
 
-def attention_map(model, inputs, sample=0, head=None, path=None):
+@renamed_arguments(head="attention_head")
+def attention_map(model, inputs, sample=0, attention_head=None, path=None):
     """Plots the attention between modality tokens of the model's `AttentionFusion` for one sample.
 
     Args:
@@ -507,7 +509,7 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
             `mmzoo.build_model(..., fusion="attention")`).
         inputs: A dict of model inputs (a batch), keyed by modality.
         sample: Index of the sample in the batch.
-        head: Index of the attention head, or None for the mean over heads.
+        attention_head: Index of the attention head, or None for the mean over heads.
         path: Optional path of a PNG file to save the figure to.
 
     Returns:
@@ -518,22 +520,24 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
     Raises:
         TypeError: `inputs` is not a dict.
         ValueError: the model has no or several `AttentionFusion` layers,
-            or `sample` or `head` is out of range.
+            or `sample` or `attention_head` is out of range.
     """
     if not isinstance(inputs, dict):
         raise ArgumentTypeError(
             f"`inputs` must be a dict of model inputs keyed by modality. Received: inputs={describe_value(inputs)}"
         )
     _check_int("sample", sample)
-    _check_int("head", head, allow_none=True)
+    _check_int("attention_head", attention_head, allow_none=True)
     _check_path(path)
     scores, token_names = attention_scores(model, inputs)
     batch, num_heads, num_tokens, _ = scores.shape
     if sample >= batch:
         raise ConfigurationError(f"`sample` must be below the batch size {batch}. Received: sample={sample}")
-    if head is not None and head >= num_heads:
-        raise ConfigurationError(f"`head` must be below the number of heads {num_heads}. Received: head={head}")
-    values = scores[sample].mean(axis=0) if head is None else scores[sample, head]
+    if attention_head is not None and attention_head >= num_heads:
+        raise ConfigurationError(
+            f"`attention_head` must be below the number of heads {num_heads}. Received: attention_head={attention_head}"
+        )
+    values = scores[sample].mean(axis=0) if attention_head is None else scores[sample, attention_head]
     # Token names are incomplete when a modality's number of steps is unknown: label positions then.
     blocks = _modality_blocks(token_names) if len(token_names) == num_tokens else []
     positions, labels = _token_ticks(blocks, num_tokens)
@@ -548,7 +552,8 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
         ax.axvline(last + 0.5, color="white", linewidth=1)
     ax.set_xlabel("attended token (key)")
     ax.set_ylabel("attending token (query)")
-    ax.set_title(f"attention, sample {sample}, " + ("mean over heads" if head is None else f"head {head}"))
+    heads = "mean over heads" if attention_head is None else f"head {attention_head}"
+    ax.set_title(f"attention, sample {sample}, {heads}")
     return _finish(figure, path)
 
 

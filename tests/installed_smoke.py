@@ -97,7 +97,7 @@ def main(argv=None):
         model = mmzoo.build_model(
             branches={"image": branches.conv2d(input_shape=(16, 16, 1), filters=(4,), units=8),
                       "text": branches.lstm(vocab_size=len(synthetic.VOCABULARY), sequence_length=8, units=8),
-                      "audio": branches.dense(input_dim=64, units=(8,))},
+                      "audio": branches.dense(input_dim=64, hidden_units=(8,))},
             fusion=name, head=heads.multiclass(2))
         model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
         history = model.fit(data, targets, epochs=1, batch_size=64, verbose=0)

@@ -13,7 +13,7 @@ def test_three_modalities_with_dict_inputs(tmp_path):
         branches={
             "image": branches.conv2d(input_shape=(16, 16, 1), filters=(4,)),
             "text": branches.lstm(len(synthetic.VOCABULARY), 8, embedding_dim=8, units=8),
-            "audio": branches.dense(64, units=(8,)),
+            "audio": branches.dense(64, hidden_units=(8,)),
         },
         fusion="gmu",
         head=heads.multiclass(2),
@@ -50,7 +50,7 @@ def test_user_model_is_a_branch(tmp_path):
 
 def test_one_modality_works_with_every_fusion_that_allows_it():
     for fusion_name in ("concat", "weighted", "nonlinear", "attention", "tensor", "late"):
-        model = mmzoo.build_model({"audio": branches.dense(8, units=(4,))}, fusion=fusion_name,
+        model = mmzoo.build_model({"audio": branches.dense(8, hidden_units=(4,))}, fusion=fusion_name,
                                   head=heads.multiclass(2))
         assert model.predict({"audio": np.ones((2, 8), "float32")}, verbose=0).shape == (2, 2)
 

@@ -29,7 +29,7 @@ def _feature_map_model():
 
 
 def _dense(size=8, name="audio_dense"):
-    return branches.dense(size, units=(size,), name=name)
+    return branches.dense(size, hidden_units=(size,), name=name)
 
 
 @pytest.fixture()
@@ -122,12 +122,12 @@ CASES = [
      ValueError, ["filters=(32, -1)", "Received"]),
     ("lstm zero vocabulary", lambda b: branches.lstm(0),
      ValueError, ["vocab_size=0", "Received"]),
-    ("lstm unknown output", lambda b: branches.lstm(10, output="all"),
-     ValueError, ["output='all'", "Received"]),
+    ("lstm unknown pooling", lambda b: branches.lstm(10, pooling="all"),
+     ValueError, ["pooling='all'", "Received"]),
     ("embedding unknown pooling", lambda b: branches.embedding(10, pooling="sum"),
      ValueError, ["pooling='sum'", "Received"]),
-    ("dense no layers", lambda b: branches.dense(units=()),
-     ValueError, ["units=()", "Received"]),
+    ("dense no layers", lambda b: branches.dense(hidden_units=()),
+     ValueError, ["hidden_units=()", "Received"]),
     ("dense dropout out of range", lambda b: branches.dense(dropout=1.5),
      ValueError, ["dropout=1.5", "Received"]),
     ("audio conv2d 1-D input", lambda b: branches.audio_conv2d(input_shape=(128,)),

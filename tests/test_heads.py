@@ -15,7 +15,7 @@ def _features():
 
 
 def _model(head, fusion="concat"):
-    return mmzoo.build_model({"audio": branches.dense(12, units=(8,))}, fusion=fusion, head=head)
+    return mmzoo.build_model({"audio": branches.dense(12, hidden_units=(8,))}, fusion=fusion, head=head)
 
 
 @pytest.mark.parametrize(

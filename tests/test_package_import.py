@@ -19,7 +19,7 @@ def test_import_mmzoo_alone_does_not_import_tensorflow():
 
 def test_a_saved_model_loads_in_a_fresh_process_after_import_keras_then_mmzoo(tmp_path):
     model = mmzoo.build_model(
-        {"audio": branches.dense(input_dim=4, units=(3,)), "image": branches.dense(input_dim=5, units=(3,), name="image_dense")},
+        {"audio": branches.dense(input_dim=4, hidden_units=(3,)), "image": branches.dense(input_dim=5, hidden_units=(3,), name="image_dense")},
         fusion="gated", head=heads.multiclass(2))
     path = tmp_path / "model.keras"
     model.save(path)

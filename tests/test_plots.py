@@ -68,7 +68,7 @@ def test_training_curves_from_a_keras_history(tmp_path):
     inputs, labels = synthetic.generate(32, task="audio", image_size=IMAGE_SIZE, modalities=("image", "audio"))
     model = mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 1), filters=(4,), units=8),
-         "audio": branches.dense(input_dim=64, units=(8,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))},
         head=heads.multiclass(4),
     )
     _, history = mmzoo.training.fit(model, (inputs, labels), validation=(inputs, labels), epochs=2, verbose=0)
@@ -175,7 +175,7 @@ def _two_modalities(fusion):
     return mmzoo.build_model(
         {"text": branches.embedding(len(synthetic.VOCABULARY), sequence_length=8, embedding_dim=8,
                                     pooling="tokens" if fusion == "attention" else "avg"),
-         "audio": branches.dense(input_dim=64, units=(8,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))},
         fusion=fusion, head=heads.multiclass(4),
     )
 
@@ -230,7 +230,7 @@ def test_attention_map(tmp_path, attention_model_and_inputs):
     assert ax.get_title() == "attention, sample 2, mean over heads"
     scores, _ = mmzoo.fusion.attention_scores(model, inputs)
     np.testing.assert_allclose(ax.images[0].get_array(), scores[2].mean(axis=0), rtol=1e-6)
-    figure = plots.attention_map(model, inputs, head=1)
+    figure = plots.attention_map(model, inputs, attention_head=1)
     np.testing.assert_allclose(figure.axes[0].images[0].get_array(), scores[0, 1], rtol=1e-6)
 
 
@@ -238,8 +238,8 @@ def test_attention_map_bad_arguments(attention_model_and_inputs):
     model, inputs = attention_model_and_inputs
     with pytest.raises(ConfigurationError, match="below the batch size 4. Received: sample=4"):
         plots.attention_map(model, inputs, sample=4)
-    with pytest.raises(ConfigurationError, match="below the number of heads 2. Received: head=2"):
-        plots.attention_map(model, inputs, head=2)
+    with pytest.raises(ConfigurationError, match="below the number of heads 2. Received: attention_head=2"):
+        plots.attention_map(model, inputs, attention_head=2)
     with pytest.raises(ConfigurationError, match="Received: sample=-1"):
         plots.attention_map(model, inputs, sample=-1)
     with pytest.raises(ArgumentTypeError, match="Received: inputs="):

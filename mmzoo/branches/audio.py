@@ -7,6 +7,7 @@ spectrogram for `conv2d`.
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.layers import BandMeanNormalization
 from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo.branches._validation import (
@@ -18,14 +19,15 @@ from mmzoo.branches._validation import (
 )
 
 
-def dense(input_dim=128, units=(128,), activation="relu", dropout=0.0,
+@renamed_arguments(units="hidden_units")
+def dense(input_dim=128, hidden_units=(128,), activation="relu", dropout=0.0,
           batch_norm=False, name="audio_dense"):
     """Builds an audio branch: a Dense stack on a fixed-size feature vector.
 
     Args:
         input_dim: Size of the audio feature vector (e.g. 128 MFCC or mel
             statistics).
-        units: Width of each Dense layer; one layer per entry.
+        hidden_units: Width of each Dense layer; one layer per entry.
         activation: Activation of the Dense layers.
         dropout: Dropout rate after each Dense layer (0 for none).
         batch_norm: Whether to normalise the input features with
@@ -33,21 +35,21 @@ def dense(input_dim=128, units=(128,), activation="relu", dropout=0.0,
         name: Name of the returned model; also prefixes its own layers.
 
     Returns:
-        A `keras.Model` from `(batch, input_dim)` to `(batch, units[-1])`.
+        A `keras.Model` from `(batch, input_dim)` to `(batch, hidden_units[-1])`.
 
     Raises:
         ValueError: a size is not positive or `dropout` is not in [0, 1).
         TypeError: a size has the wrong type.
     """
     check_positive_int("input_dim", input_dim)
-    units = check_positive_int_sequence("units", units)
+    hidden_units = check_positive_int_sequence("hidden_units", hidden_units)
     check_rate("dropout", dropout)
 
     inputs = keras.Input(shape=(input_dim,), name=f"{name}_input")
     x = inputs
     if batch_norm:
         x = keras.layers.BatchNormalization(name=f"{name}_input_bn")(x)
-    for index, width in enumerate(units, start=1):
+    for index, width in enumerate(hidden_units, start=1):
         x = keras.layers.Dense(width, activation=activation, name=f"{name}_dense{index}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"{name}_dropout{index}")(x)

@@ -89,4 +89,4 @@ def for_input(modality, input_shape, vocab_size=None):
         blocks = max(1, min(3, int(math.log2(max(1, min(input_shape))))))
         return audio_conv2d(input_shape=input_shape, filters=(32, 64, 128)[:blocks], batch_norm=True, pooling="flatten",
                             dropout=0.5, units=128, standardize=True, subtract_band_mean=True)
-    return dense(input_dim=input_shape[0], units=(64,), batch_norm=True)
+    return dense(input_dim=input_shape[0], hidden_units=(64,), batch_norm=True)

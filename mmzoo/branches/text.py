@@ -2,6 +2,7 @@
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import (
     OUTPUT_MODES,
     check_choice,
@@ -12,9 +13,26 @@ from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
 from mmzoo.errors import ArgumentTypeError
 
 
+def _check_token_sizes(vocab_size, sequence_length, embedding_dim):
+    """Raises unless the sizes of a token input and of its embeddings are positive integers."""
+    check_positive_int("vocab_size", vocab_size)
+    if sequence_length is not None:
+        check_positive_int("sequence_length", sequence_length)
+    check_positive_int("embedding_dim", embedding_dim)
+
+
+def _embedded_tokens(vocab_size, sequence_length, embedding_dim, mask_zero, name):
+    """Returns the int token input of a text branch and its token embeddings."""
+    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name=f"{name}_input")
+    embeddings = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
+                                        name=f"{name}_embedding")(inputs)
+    return inputs, embeddings
+
+
+@renamed_arguments(output="pooling")
 def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
          bidirectional=False, dropout=0.0, recurrent_dropout=0.0,
-         output="vector", mask_zero=True, name="text_lstm"):
+         pooling="vector", mask_zero=True, name="text_lstm"):
     """Builds a text branch: Embedding + LSTM over integer token ids.
 
     Token id 0 is padding: with `mask_zero=True` the LSTM skips it, so padded
@@ -34,7 +52,7 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
         bidirectional: Whether to read the text in both directions.
         dropout: Dropout rate of the LSTM inputs (0 for none).
         recurrent_dropout: Dropout rate of the LSTM recurrent state.
-        output: `"vector"` (last state, `(batch, units)`) or `"tokens"`
+        pooling: `"vector"` (last state, `(batch, units)`) or `"tokens"`
             (every state, `(batch, steps, units)`, for attention fusion).
         mask_zero: Whether id 0 is padding to be masked.
         name: Name of the returned model; also prefixes its own layers.
@@ -44,29 +62,24 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
 
     Raises:
         ValueError: a size is not positive, a rate is not in [0, 1) or
-            `output` is unknown.
+            `pooling` is unknown.
         TypeError: a size or flag has the wrong type.
     """
-    check_positive_int("vocab_size", vocab_size)
-    if sequence_length is not None:
-        check_positive_int("sequence_length", sequence_length)
-    check_positive_int("embedding_dim", embedding_dim)
+    _check_token_sizes(vocab_size, sequence_length, embedding_dim)
     check_positive_int("units", units)
     check_rate("dropout", dropout)
     check_rate("recurrent_dropout", recurrent_dropout)
-    check_choice("output", output, OUTPUT_MODES)
+    check_choice("pooling", pooling, OUTPUT_MODES)
     for flag_name, flag in (("bidirectional", bidirectional), ("mask_zero", mask_zero)):
         if not isinstance(flag, bool):
             raise ArgumentTypeError(f"`{flag_name}` must be a bool. Received: {flag_name}={flag!r}")
 
-    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name=f"{name}_input")
-    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
-                               name=f"{name}_embedding")(inputs)
+    inputs, x = _embedded_tokens(vocab_size, sequence_length, embedding_dim, mask_zero, name)
     recurrent = keras.layers.LSTM(
         units,
         dropout=dropout,
         recurrent_dropout=recurrent_dropout,
-        return_sequences=output == "tokens",
+        return_sequences=pooling == "tokens",
         name=f"{name}_lstm",
     )
     if bidirectional:
@@ -102,18 +115,13 @@ def embedding(vocab_size, sequence_length=None, embedding_dim=64, pooling="avg",
             `pooling` is unknown.
         TypeError: a size or flag has the wrong type.
     """
-    check_positive_int("vocab_size", vocab_size)
-    if sequence_length is not None:
-        check_positive_int("sequence_length", sequence_length)
-    check_positive_int("embedding_dim", embedding_dim)
+    _check_token_sizes(vocab_size, sequence_length, embedding_dim)
     check_choice("pooling", pooling, ("avg", "max", "tokens"))
     check_rate("dropout", dropout)
     if not isinstance(mask_zero, bool):
         raise ArgumentTypeError(f"`mask_zero` must be a bool. Received: mask_zero={mask_zero!r}")
 
-    inputs = keras.Input(shape=(sequence_length,), dtype="int32", name=f"{name}_input")
-    x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=mask_zero,
-                               name=f"{name}_embedding")(inputs)
+    inputs, x = _embedded_tokens(vocab_size, sequence_length, embedding_dim, mask_zero, name)
     if dropout:
         x = keras.layers.Dropout(dropout, name=f"{name}_dropout")(x)
     if pooling == "avg":

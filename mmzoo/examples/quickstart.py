@@ -24,7 +24,7 @@ def build(image_size, fusion):
             "image": branches.conv2d(input_shape=(image_size, image_size, 1), filters=(8, 16), units=32),
             "text": branches.lstm(vocab_size=len(synthetic.VOCABULARY), sequence_length=8,
                                   embedding_dim=16, units=32),
-            "audio": branches.dense(input_dim=64, units=(32,), batch_norm=True),
+            "audio": branches.dense(input_dim=64, hidden_units=(32,), batch_norm=True),
         },
         fusion=fusion,
         head=heads.multiclass(2, hidden_units=(64,)),

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import check_model, input_arrays, input_names
 from mmzoo.export._files import size_in_bytes
@@ -17,13 +18,14 @@ COLUMNS = ("format", "file", "size_bytes", "size_vs_float32", "accuracy", "accur
            "agreement", "max_abs_difference")
 
 
-def export_report(model, test_data, directory, representative_data=None, formats=FORMATS,
+@renamed_arguments(test_data="data")
+def export_report(model, data, directory, representative_data=None, formats=FORMATS,
                   batch_size=256, overwrite=False, file_names=None):
     """Exports a classifier in several formats and measures each on a test split.
 
     Args:
         model: A `build_model` model with one "multiclass" or "binary" output.
-        test_data: A tuple `(inputs, labels)`: a dict of arrays keyed by
+        data: A tuple `(inputs, labels)`: a dict of arrays keyed by
             input name and the integer class labels.
         directory: Existing folder to write the exports to, named
             `<model name>.keras`, `<model name>_saved_model` and
@@ -55,17 +57,17 @@ def export_report(model, test_data, directory, representative_data=None, formats
     """
     check_model(model)
     task = _classification_task(model)
-    if not isinstance(test_data, tuple) or len(test_data) != 2:
+    if not isinstance(data, tuple) or len(data) != 2:
         raise ArgumentTypeError(
-            "`test_data` must be a tuple (inputs, labels). "
-            f"Received: test_data of type {type(test_data).__name__}"
+            "`data` must be a tuple (inputs, labels). "
+            f"Received: data of type {type(data).__name__}"
         )
-    inputs = input_arrays(test_data[0], input_names(model), "test_data")
-    labels = np.asarray(test_data[1]).reshape(-1)
+    inputs = input_arrays(data[0], input_names(model), "data")
+    labels = np.asarray(data[1]).reshape(-1)
     if len(labels) != len(next(iter(inputs.values()))):
         raise ConfigurationError(
-            "`test_data` needs one label per sample. "
-            f"Received: test_data with {len(next(iter(inputs.values())))} samples and {len(labels)} labels"
+            "`data` needs one label per sample. "
+            f"Received: data with {len(next(iter(inputs.values())))} samples and {len(labels)} labels"
         )
     unknown = [name for name in formats if name not in FORMATS]
     if isinstance(formats, str) or unknown or not formats:

@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import OUTPUT_MODES, check_choice, check_positive_int, check_rate
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion.base import Fusion
@@ -19,7 +20,7 @@ class AttentionFusion(Fusion):
     from. A `MultiHeadAttention` block (with a residual connection and layer
     normalisation) lets every token attend to every other, across
     modalities; padded text tokens are masked out. The result is averaged
-    over tokens (`output="vector"`) or returned as tokens.
+    over tokens (`pooling="vector"`) or returned as tokens.
 
     Reference:
         Vaswani et al., "Attention Is All You Need", NeurIPS 2017; Tsai et
@@ -31,7 +32,7 @@ class AttentionFusion(Fusion):
         key_dim: Size of each head's queries and keys.
         units: Size every token is projected to (and of the output).
         dropout: Dropout rate on the attention probabilities.
-        output: `"vector"` (`(batch, units)`) or `"tokens"`
+        pooling: `"vector"` (`(batch, units)`) or `"tokens"`
             (`(batch, total_steps, units)`).
         **kwargs: Standard layer arguments.
 
@@ -42,18 +43,19 @@ class AttentionFusion(Fusion):
             ordered by sorted modality name (see `token_modalities`).
     """
 
-    def __init__(self, num_heads=2, key_dim=32, units=64, dropout=0.0, output="vector", **kwargs):
+    @renamed_arguments(output="pooling")
+    def __init__(self, num_heads=2, key_dim=32, units=64, dropout=0.0, pooling="vector", **kwargs):
         super().__init__(**kwargs)
         check_positive_int("num_heads", num_heads)
         check_positive_int("key_dim", key_dim)
         check_positive_int("units", units)
         check_rate("dropout", dropout)
-        check_choice("output", output, OUTPUT_MODES)
+        check_choice("pooling", pooling, OUTPUT_MODES)
         self.num_heads = num_heads
         self.key_dim = key_dim
         self.units = units
         self.dropout = dropout
-        self.output_mode = output
+        self.output_mode = pooling
         self.token_counts = None
 
     def build_fusion(self, shapes):
@@ -138,7 +140,7 @@ class AttentionFusion(Fusion):
             "key_dim": self.key_dim,
             "units": self.units,
             "dropout": self.dropout,
-            "output": self.output_mode,
+            "pooling": self.output_mode,
         }
         return {**super().get_config(), **config}
 

@@ -1,7 +1,7 @@
 """Robustness (the MultiBench way): noisy and missing modalities, modality dropout.
 
 - `corrupt(values, modality=..., noise=..., level=...)`: noise per modality at
-  levels 0-1 (`noise_types()` lists them), numpy in and out, seeded.
+  levels 0-1 (`available_noises()` lists them), numpy in and out, seeded.
 - `robustness(model, data, modality=..., noise=..., levels=..., reference=...)`:
   accuracy per level, relative and effective robustness, `.plot()`.
 - `ablation(model, data)`: accuracy with each modality removed.
@@ -15,9 +15,9 @@ from mmzoo.robustness.curves import (
 )
 from mmzoo.layers import MissingModalities, ModalityDropout
 from mmzoo.robustness.dropout import remove_modality
-from mmzoo.robustness.noise import corrupt, noise_types
+from mmzoo.robustness.noise import available_noises, corrupt, noise_types
 
 __all__ = [
-    "corrupt", "noise_types", "robustness", "ablation", "RobustnessResult", "AblationResult",
+    "corrupt", "available_noises", "robustness", "ablation", "RobustnessResult", "AblationResult",
     "relative_robustness", "effective_robustness", "ModalityDropout", "MissingModalities", "remove_modality",
 ]

@@ -229,7 +229,7 @@ def robustness(model, data, modality, noise, levels=DEFAULT_LEVELS, reference=No
             `tf.data.Dataset` of such pairs.
         modality: The input to corrupt: "image", "audio" or "text" (any
             input name for noise="missing").
-        noise: A name from `mmzoo.robustness.noise_types(modality)`.
+        noise: A name from `mmzoo.robustness.available_noises(modality)`.
         levels: Increasing levels in [0, 1]; default 0, 0.1, ..., 1.
         reference: None, a model judged on the same noise, or the
             `RobustnessResult` of one (same levels), for the effective

@@ -24,6 +24,7 @@ import inspect
 
 import numpy as np
 
+from mmzoo._deprecation import renamed_function
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.robustness import audio_noise, image_noise, text_noise
 from mmzoo.robustness.dropout import missing_value
@@ -44,7 +45,7 @@ def missing(values, level, rng, in_band=False):
     return removed
 
 
-def noise_types(modality=None):
+def available_noises(modality=None):
     """Returns the noise names available for a modality.
 
     Args:
@@ -58,7 +59,7 @@ def noise_types(modality=None):
         ConfigurationError: unknown modality.
     """
     if modality is None:
-        return {name: noise_types(name) for name in MODALITY_NOISES}
+        return {name: available_noises(name) for name in MODALITY_NOISES}
     _check_modality(modality)
     return sorted([*MODALITY_NOISES[modality], "missing"])
 
@@ -105,7 +106,7 @@ def noise_function(modality, noise):
 
     Args:
         modality: "image", "audio" or "text".
-        noise: A name from `noise_types(modality)`.
+        noise: A name from `available_noises(modality)`.
 
     Returns:
         A function `(values, level, rng, **options) -> values`.
@@ -118,7 +119,7 @@ def noise_function(modality, noise):
         return missing
     if noise not in MODALITY_NOISES[modality]:
         raise ConfigurationError(
-            f"`noise` must be one of {noise_types(modality)} for modality {modality!r}. "
+            f"`noise` must be one of {available_noises(modality)} for modality {modality!r}. "
             f"Received: noise={describe_value(noise)}"
         )
     return MODALITY_NOISES[modality][noise]
@@ -151,7 +152,7 @@ def corrupt(values, modality, noise, level, seed=0, **options):
             log-mel spectrograms `(n, frames, mels)` in [0, 1]; text as
             strings or token ids `(n, steps)`.
         modality: "image", "audio" or "text".
-        noise: A name from `noise_types(modality)` (see the module table).
+        noise: A name from `available_noises(modality)` (see the module table).
         level: Severity in [0, 1]; 0 returns an unchanged copy.
         seed: Non-negative integer; the same seed gives the same noise.
         **options: Options of the noise function (e.g. `max_std` for
@@ -175,3 +176,6 @@ def corrupt(values, modality, noise, level, seed=0, **options):
     if level == 0:
         return values.copy()
     return function(values, float(level), np.random.default_rng(seed), **options)
+
+
+noise_types = renamed_function(available_noises, "noise_types")

@@ -12,6 +12,7 @@ saved and served is unchanged.
 
 import keras
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.assemble import branch_outputs
 from mmzoo.errors import ConfigurationError, describe_value
 from mmzoo.heads import CLASSIFICATION_TASKS, Head, heads_of
@@ -39,7 +40,8 @@ def check_auxiliary_weight(name, weight, allow_none=True):
         )
 
 
-def with_auxiliary_heads(model, weight=0.5):
+@renamed_arguments(weight="loss_weight")
+def with_auxiliary_heads(model, loss_weight=0.5):
     """Returns a training model: `model`'s output plus one classifier per modality on its branch's features.
 
     The returned model shares every layer of `model`; training it trains
@@ -47,10 +49,10 @@ def with_auxiliary_heads(model, weight=0.5):
     the model's output under its own name, and `"<modality>_auxiliary"`
     per modality (token features are averaged over their steps first).
     Compile it with `mmzoo.training.compile` (each auxiliary loss weighs
-    `weight`) and give every output the same labels:
+    `loss_weight`) and give every output the same labels:
 
     Example:
-        >>> trainer = with_auxiliary_heads(model, weight=0.5)
+        >>> trainer = with_auxiliary_heads(model, loss_weight=0.5)
         >>> mmzoo.training.compile(trainer)
         >>> trainer.fit(inputs, {name: labels for name in trainer.output_names}, epochs=5)
         >>> model.predict(inputs)                 # the fused model, now trained
@@ -58,7 +60,7 @@ def with_auxiliary_heads(model, weight=0.5):
     Args:
         model: A single-output classifier made by `mmzoo.build_model`
             (multiclass, binary or multilabel head).
-        weight: Loss weight of each auxiliary head, a positive number (the
+        loss_weight: Loss weight of each auxiliary head, a positive number (the
             fused output weighs 1). 0.5 is measured on AV-MNIST
             (`bench/results/av_mnist.md`).
 
@@ -67,10 +69,10 @@ def with_auxiliary_heads(model, weight=0.5):
 
     Raises:
         ArgumentTypeError: `model` is not a model of `mmzoo.build_model`.
-        ConfigurationError: `weight` is not positive, or the model has
+        ConfigurationError: `loss_weight` is not positive, or the model has
             several outputs or a regression head.
     """
-    check_auxiliary_weight("weight", weight, allow_none=False)
+    check_auxiliary_weight("loss_weight", loss_weight, allow_none=False)
     inputs, output, features = branch_outputs(model)
     heads = heads_of(model)
     if len(heads) != 1:
@@ -90,5 +92,5 @@ def with_auxiliary_heads(model, weight=0.5):
         if len(tensor.shape) == 3:
             tensor = keras.layers.GlobalAveragePooling1D(name=f"{head_name}_pool")(tensor)
         outputs[head_name] = Head(prediction.task, int(model.output.shape[-1]), head_name,
-                                  loss_weight=float(weight))(tensor)
+                                  loss_weight=float(loss_weight))(tensor)
     return keras.Model(inputs, outputs, name=f"{model.name}_with_auxiliary_heads")

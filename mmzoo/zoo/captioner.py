@@ -9,6 +9,7 @@ import keras
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import check_choice, check_positive_int
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion
@@ -57,8 +58,9 @@ def _transformer_decoder(tokens, encoded, vocab_size, max_length, units, num_hea
     return keras.layers.LayerNormalization(name="decoder_norm3")(keras.layers.Add(name="decoder_add3")([x, hidden]))
 
 
+@renamed_arguments(max_length="sequence_length")
 def trimodal_captioner(variant="lstm", image_backbone="conv2d", image_shape=(64, 64, 3), weights=None,
-                       audio_dim=64, vocab_size=1000, max_length=12, embedding_dim=128, units=128,
+                       audio_dim=64, vocab_size=1000, sequence_length=12, embedding_dim=128, units=128,
                        num_heads=2, key_dim=32):
     """Generates text from an image and an audio clip, one next token at a time.
 
@@ -79,7 +81,7 @@ def trimodal_captioner(variant="lstm", image_backbone="conv2d", image_shape=(64,
             `image_backbone="vgg16"`.
         audio_dim: Size of the audio feature vector (Dense(units) branch).
         vocab_size: Number of token ids (0 is padding).
-        max_length: Longest caption, start token included.
+        sequence_length: Tokens per caption (the longest), start token included.
         embedding_dim: Size of the token embeddings (LSTM variant).
         units: Size of the modality features, the LSTM and the transformer.
         num_heads: Attention heads.
@@ -87,34 +89,34 @@ def trimodal_captioner(variant="lstm", image_backbone="conv2d", image_shape=(64,
 
     Returns:
         A `keras.Model` with inputs `image`, `audio`, `tokens` and output
-        `next_token` of shape `(batch, max_length, vocab_size)`.
+        `next_token` of shape `(batch, sequence_length, vocab_size)`.
 
     Raises:
         ValueError: unknown `variant` or `image_backbone`, or a bad size.
     """
     check_choice("variant", variant, ("lstm", "transformer"))
     check_choice("image_backbone", image_backbone, ("conv2d", "vgg16"))
-    for name, value in (("vocab_size", vocab_size), ("max_length", max_length), ("units", units)):
+    for name, value in (("vocab_size", vocab_size), ("sequence_length", sequence_length), ("units", units)):
         check_positive_int(name, value)
     if vocab_size <= END_ID:
         raise ConfigurationError(f"`vocab_size` must exceed the special token ids. Received: vocab_size={vocab_size}")
 
     image_branch = _image_branch(image_backbone, image_shape, weights, units)
-    audio_branch = branches.dense(audio_dim, units=(units,), batch_norm=True)
+    audio_branch = branches.dense(audio_dim, hidden_units=(units,), batch_norm=True)
     inputs = {
         "image": keras.Input(image_shape, name="image"),
         "audio": keras.Input((audio_dim,), name="audio"),
-        "tokens": keras.Input((max_length,), dtype="int32", name="tokens"),
+        "tokens": keras.Input((sequence_length,), dtype="int32", name="tokens"),
     }
     features = {"image": image_branch(inputs["image"]), "audio": audio_branch(inputs["audio"])}
     if variant == "lstm":
         context = AttentionFusion(num_heads=num_heads, key_dim=key_dim, units=units,
                                   name="attention_fusion")(features)
-        decoded = _lstm_decoder(inputs["tokens"], context, vocab_size, max_length, embedding_dim, units)
+        decoded = _lstm_decoder(inputs["tokens"], context, vocab_size, sequence_length, embedding_dim, units)
     else:
-        encoded = AttentionFusion(num_heads=num_heads, key_dim=key_dim, units=units, output="tokens",
+        encoded = AttentionFusion(num_heads=num_heads, key_dim=key_dim, units=units, pooling="tokens",
                                   name="attention_fusion")(features)
-        decoded = _transformer_decoder(inputs["tokens"], encoded, vocab_size, max_length, units, num_heads,
+        decoded = _transformer_decoder(inputs["tokens"], encoded, vocab_size, sequence_length, units, num_heads,
                                        key_dim)
     outputs = heads.multiclass(vocab_size, name="next_token")(decoded)
     return keras.Model(inputs, outputs, name=f"trimodal_captioner_{variant}")

@@ -46,7 +46,7 @@ def caption_data(num_samples, seed, config):
     Args:
         num_samples: Number of samples.
         seed: Seed of the generated samples.
-        config: The builder arguments (`vocab_size`, `max_length`,
+        config: The builder arguments (`vocab_size`, `sequence_length`,
             `image_shape`, `audio_dim`).
 
     Returns:
@@ -57,14 +57,14 @@ def caption_data(num_samples, seed, config):
         ConfigurationError: the vocabulary or the length is too small for
             the bundled captions.
     """
-    if config["vocab_size"] < len(CAPTION_VOCABULARY) or config["max_length"] < 8:
+    if config["vocab_size"] < len(CAPTION_VOCABULARY) or config["sequence_length"] < 8:
         raise ConfigurationError(
-            f"The bundled captions need vocab_size >= {len(CAPTION_VOCABULARY)} and max_length >= 8. "
-            f"Received: vocab_size={config['vocab_size']!r}, max_length={config['max_length']!r}"
+            f"The bundled captions need vocab_size >= {len(CAPTION_VOCABULARY)} and sequence_length >= 8. "
+            f"Received: vocab_size={config['vocab_size']!r}, sequence_length={config['sequence_length']!r}"
         )
     inputs, _, factors = example_inputs(num_samples, seed, "image", image=("pixels", config["image_shape"]),
                                         audio=("features", config["audio_dim"]))
-    captions = np.zeros((num_samples, config["max_length"] + 1), dtype="int32")
+    captions = np.zeros((num_samples, config["sequence_length"] + 1), dtype="int32")
     for row, caption in enumerate(reference_captions(factors)):
         captions[row, :len(caption)] = caption
     inputs["tokens"] = captions[:, :-1]

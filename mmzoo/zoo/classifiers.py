@@ -2,6 +2,8 @@
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._deprecation import renamed_arguments
+from mmzoo._docstrings import shared_arguments
 from mmzoo.assemble import build_model
 from mmzoo.branches._validation import check_choice
 from mmzoo.errors import ConfigurationError
@@ -10,70 +12,80 @@ from mmzoo.zoo.example_data import example_inputs, labelled_data
 from mmzoo.zoo.registry import ZooEntry, register
 
 
-def vgg16_lstm_classifier(input_shape=(224, 224, 3), weights="imagenet", trainable=False, vocab_size=10000,
-                          sequence_length=20, embedding_dim=128, lstm_units=128, num_classes=10):
+_TEXT_ARGS = """vocab_size: Number of token ids (0 is padding).
+        sequence_length: Tokens per text.
+        embedding_dim: Size of the token embeddings."""
+_IMAGE_TEXT_RETURNS = """Returns:
+        A `keras.Model` with inputs `image` and `text`, output `label`."""
+_TRIMODAL_ARGS = f"""image_shape: Image size.
+        {_TEXT_ARGS}
+        audio_dim: Size of the speech feature vector."""
+_TRIMODAL_RETURNS = """Returns:
+        A `keras.Model` with inputs `image`, `text`, `audio`, output `label`."""
+_documented = shared_arguments(text_args=_TEXT_ARGS, image_text_returns=_IMAGE_TEXT_RETURNS,
+                               trimodal_args=_TRIMODAL_ARGS, trimodal_returns=_TRIMODAL_RETURNS)
+
+
+def _image_text_classifier(image_branch, vocab_size, sequence_length, embedding_dim, units, num_classes, name):
+    """An image branch and an LSTM text branch, concatenated, softmax."""
+    return build_model(
+        branches={
+            "image": image_branch,
+            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
+        },
+        fusion=ConcatFusion(name="concat_fusion"),
+        head=heads.multiclass(num_classes),
+        name=name,
+    )
+
+
+@_documented
+@renamed_arguments(input_shape="image_shape", lstm_units="units")
+def vgg16_lstm_classifier(image_shape=(224, 224, 3), weights="imagenet", trainable=False, vocab_size=10000,
+                          sequence_length=20, embedding_dim=128, units=128, num_classes=10):
     """Frozen VGG16 image features (flattened) and an LSTM text encoder, concatenated, softmax.
 
     Args:
-        input_shape: Image size, at least 32x32.
+        image_shape: Image size, at least 32x32.
         weights: VGG16 weights: "imagenet", None or a local weights file.
         trainable: Whether VGG16 is trained too.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        lstm_units: Size of the LSTM state.
+        {{text_args}}
+        units: Size of the LSTM state (the text features).
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image` and `text`, output `label`.
+    {{image_text_returns}}
     """
-    return build_model(
-        branches={
-            "image": branches.vgg16(input_shape=input_shape, weights=weights, trainable=trainable),
-            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
-        },
-        fusion=ConcatFusion(name="concat_fusion"),
-        head=heads.multiclass(num_classes),
-        name="vgg16_lstm_classifier",
-    )
+    image_branch = branches.vgg16(input_shape=image_shape, weights=weights, trainable=trainable)
+    return _image_text_classifier(image_branch, vocab_size, sequence_length, embedding_dim, units, num_classes,
+                                  name="vgg16_lstm_classifier")
 
 
-def conv_lstm_classifier(input_shape=(64, 64, 3), filters=32, vocab_size=10000, sequence_length=20,
-                         embedding_dim=64, lstm_units=64, num_classes=10):
+@_documented
+@renamed_arguments(input_shape="image_shape", lstm_units="units")
+def conv_lstm_classifier(image_shape=(64, 64, 3), filters=32, vocab_size=10000, sequence_length=20,
+                         embedding_dim=64, units=64, num_classes=10):
     """One Conv2D + MaxPooling block on the image and an LSTM on the text, concatenated, softmax.
 
     Args:
-        input_shape: Image size.
+        image_shape: Image size.
         filters: Filters of the convolution.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        lstm_units: Size of the LSTM state.
+        {{text_args}}
+        units: Size of the LSTM state (the text features).
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image` and `text`, output `label`.
+    {{image_text_returns}}
     """
-    return build_model(
-        branches={
-            "image": branches.conv2d(input_shape=input_shape, filters=(filters,), padding="valid"),
-            "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=lstm_units),
-        },
-        fusion=ConcatFusion(name="concat_fusion"),
-        head=heads.multiclass(num_classes),
-        name="conv_lstm_classifier",
-    )
+    image_branch = branches.conv2d(input_shape=image_shape, filters=(filters,), padding="valid")
+    return _image_text_classifier(image_branch, vocab_size, sequence_length, embedding_dim, units, num_classes,
+                                  name="conv_lstm_classifier")
 
 
+@_documented
 def trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units):
     """The image, text and speech branches the trimodal zoo models share.
 
     Args:
-        image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        audio_dim: Size of the speech feature vector.
+        {{trimodal_args}}
         units: Size of each branch's features.
 
     Returns:
@@ -82,27 +94,23 @@ def trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, a
     return {
         "image": branches.conv2d(input_shape=image_shape, filters=(16, 32), pooling="max", units=units),
         "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
-        "audio": branches.dense(audio_dim, units=(units,), batch_norm=True),
+        "audio": branches.dense(audio_dim, hidden_units=(units,), batch_norm=True),
     }
 
 
+@_documented
 def trimodal_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_length=20, embedding_dim=64,
                         audio_dim=64, units=64, num_heads=2, key_dim=32, num_classes=10):
     """Image, text and speech branches fused by cross-modal attention into a classifier.
 
     Args:
-        image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        audio_dim: Size of the speech feature vector.
+        {{trimodal_args}}
         units: Size of each branch's features and of the attention tokens.
         num_heads: Attention heads.
         key_dim: Size of each head's queries and keys.
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
+    {{trimodal_returns}}
     """
     return build_model(
         branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
@@ -112,6 +120,7 @@ def trimodal_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_lengt
     )
 
 
+@_documented
 def weighted_fusion_classifier(variant="linear", image_shape=(32, 32, 3), vocab_size=1000, sequence_length=20,
                                embedding_dim=64, audio_dim=64, units=64, num_classes=10):
     """X = sum_m w_m X_m (or ReLU of it) over image, text and speech, then softmax.
@@ -121,16 +130,11 @@ def weighted_fusion_classifier(variant="linear", image_shape=(32, 32, 3), vocab_
 
     Args:
         variant: "linear" (X = sum_m w_m X_m) or "nonlinear" (ReLU of it).
-        image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        audio_dim: Size of the speech feature vector.
+        {{trimodal_args}}
         units: Size of each branch's features and of the common projection.
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
+    {{trimodal_returns}}
 
     Raises:
         ValueError: unknown `variant`.
@@ -145,21 +149,19 @@ def weighted_fusion_classifier(variant="linear", image_shape=(32, 32, 3), vocab_
     )
 
 
+@_documented
 def deep_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_length=20, embedding_dim=64,
                            spectrogram_shape=(32, 32), hidden_units=(128, 64), num_classes=10):
     """Conv image, embedded text and conv speech spectrogram, concatenated, then fully connected layers.
 
     Args:
         image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
+        {{text_args}}
         spectrogram_shape: `(time, frequency)` of the speech spectrogram.
         hidden_units: Widths of the fully connected layers after fusion.
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
+    {{trimodal_returns}}
     """
     return build_model(
         branches={
@@ -173,6 +175,7 @@ def deep_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_le
     )
 
 
+@_documented
 def decision_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_length=20, embedding_dim=64,
                                audio_dim=64, units=64, num_classes=10):
     """One classifier per modality, combined as softmax(sum_m w_m y_m) with learned w.
@@ -181,16 +184,11 @@ def decision_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequenc
     returns the learned weight of each modality's decision.
 
     Args:
-        image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        audio_dim: Size of the speech feature vector.
+        {{trimodal_args}}
         units: Size of each branch's features.
         num_classes: Number of classes.
 
-    Returns:
-        A `keras.Model` with inputs `image`, `text`, `audio`, output `label`.
+    {{trimodal_returns}}
     """
     return build_model(
         branches=trimodal_branches(image_shape, vocab_size, sequence_length, embedding_dim, audio_dim, units),
@@ -200,17 +198,14 @@ def decision_fusion_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequenc
     )
 
 
+@_documented
 def multitask_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_length=20, embedding_dim=64,
                          audio_dim=64, units=64, tasks=(("shape", 4), ("pitch", 4)),
                          loss_weights=(("shape", 1.0), ("pitch", 1.0))):
     """One fused representation of image, text and speech; several classifiers trained together.
 
     Args:
-        image_shape: Image size.
-        vocab_size: Number of token ids (0 is padding).
-        sequence_length: Tokens per text.
-        embedding_dim: Size of the token embeddings.
-        audio_dim: Size of the speech feature vector.
+        {{trimodal_args}}
         units: Size of each branch's features.
         tasks: Pairs `(output name, number of classes)`, e.g. the shape
             drawn and the pitch heard, or a digit and a speaker.
@@ -232,9 +227,9 @@ def multitask_classifier(image_shape=(32, 32, 3), vocab_size=1000, sequence_leng
 
 
 _TEXT_IDS = ("ids", "sequence_length", "vocab_size")
-_image_text_data = labelled_data("image+text", "sum", image=("pixels", "input_shape"), text=_TEXT_IDS)
+_image_text_data = labelled_data("image+text", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS)
 # Binary labels: offline, VGG16's weights are random and the text carries most of the signal.
-_vgg16_image_text_data = labelled_data("image+text", "threshold", image=("pixels", "input_shape"), text=_TEXT_IDS)
+_vgg16_image_text_data = labelled_data("image+text", "threshold", image=("pixels", "image_shape"), text=_TEXT_IDS)
 _trimodal_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,
                                audio=("features", "audio_dim"))
 _deep_fusion_data = labelled_data("image+text+audio", "sum", image=("pixels", "image_shape"), text=_TEXT_IDS,

@@ -8,6 +8,7 @@ import tensorflow as tf
 from keras import ops
 from matplotlib import pyplot
 
+from mmzoo._deprecation import renamed_arguments
 from mmzoo.branches._validation import check_input_shape, check_positive_int
 from mmzoo.plots import save_figure
 from mmzoo.zoo.example_data import example_inputs
@@ -162,7 +163,8 @@ class ConditionalGAN(keras.Model):
         return cls(generator, discriminator, **config)
 
 
-def conditional_gan(image_shape=(28, 28, 1), condition_dim=10, latent_dim=64, units=(128, 256), dropout=0.3):
+@renamed_arguments(units="hidden_units")
+def conditional_gan(image_shape=(28, 28, 1), condition_dim=10, latent_dim=64, hidden_units=(128, 256), dropout=0.3):
     """Builds a conditional GAN of two MLPs.
 
     The condition is a vector: a one-hot class label (`condition_dim` =
@@ -173,7 +175,7 @@ def conditional_gan(image_shape=(28, 28, 1), condition_dim=10, latent_dim=64, un
         image_shape: Generated image size.
         condition_dim: Size of the condition vector.
         latent_dim: Size of the noise vector z.
-        units: Widths of the generator's hidden layers (the discriminator
+        hidden_units: Widths of the generator's hidden layers (the discriminator
             uses them in reverse order).
         dropout: Dropout rate in the discriminator.
 
@@ -184,8 +186,8 @@ def conditional_gan(image_shape=(28, 28, 1), condition_dim=10, latent_dim=64, un
     check_positive_int("condition_dim", condition_dim)
     check_positive_int("latent_dim", latent_dim)
     return ConditionalGAN(
-        _generator(latent_dim, condition_dim, image_shape, units),
-        _discriminator(condition_dim, image_shape, units, dropout),
+        _generator(latent_dim, condition_dim, image_shape, hidden_units),
+        _discriminator(condition_dim, image_shape, hidden_units, dropout),
         name="conditional_gan",
     )
 

@@ -4,6 +4,7 @@ import dataclasses
 import inspect
 import textwrap
 
+from mmzoo._deprecation import renamed_function, with_new_names
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 
@@ -64,6 +65,7 @@ class ZooEntry:
             ValueError: an override names no argument of the builder.
         """
         defaults = self.defaults()
+        overrides = with_new_names(self.builder, overrides, stacklevel=4)
         unknown = sorted(set(overrides) - set(defaults))
         if unknown:
             raise ConfigurationError(
@@ -95,7 +97,7 @@ def register(entry):
     return entry
 
 
-def get_entry(name):
+def get(name):
     """Returns the `ZooEntry` of a name.
 
     Args:
@@ -117,7 +119,7 @@ def get_entry(name):
     return _ENTRIES[name]
 
 
-def list_models():
+def available():
     """Returns every zoo model with its one-line summary.
 
     Returns:
@@ -138,7 +140,7 @@ def describe(name):
     Raises:
         ValueError: no zoo model has that name.
     """
-    entry = get_entry(name)
+    entry = get(name)
     corrections = "\n".join(f"  - {line}" for line in entry.corrections) or "  - none needed"
     defaults = ", ".join(f"{key}={value!r}" for key, value in entry.defaults().items())
     return "\n".join([
@@ -161,7 +163,7 @@ def build(name, **overrides):
         >>> model = mmzoo.zoo.build("conv_lstm_classifier", num_classes=4)
 
     Args:
-        name: A zoo model name (see `list_models()`).
+        name: A zoo model name (see `available()`).
         **overrides: Builder arguments to change; every size of the
             description is one.
 
@@ -171,7 +173,7 @@ def build(name, **overrides):
     Raises:
         ValueError: unknown name or override.
     """
-    entry = get_entry(name)
+    entry = get(name)
     return entry.builder(**entry.resolve(overrides))
 
 
@@ -190,5 +192,9 @@ def example_data(name, num_samples=512, seed=0, **overrides):
     Raises:
         ValueError: unknown name or override.
     """
-    entry = get_entry(name)
+    entry = get(name)
     return entry.example_data(num_samples, seed, entry.resolve(overrides))
+
+
+get_entry = renamed_function(get, "get_entry")
+list_models = renamed_function(available, "list_models")

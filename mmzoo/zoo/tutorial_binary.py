@@ -23,8 +23,8 @@ def feature_concat_binary(image_dim=128, text_dim=64, units=64):
     """
     return build_model(
         branches={
-            "image": branches.dense(image_dim, units=(units,), name="image_features"),
-            "text": branches.dense(text_dim, units=(units,), name="text_features"),
+            "image": branches.dense(image_dim, hidden_units=(units,), name="image_features"),
+            "text": branches.dense(text_dim, hidden_units=(units,), name="text_features"),
         },
         fusion=ConcatFusion(name="concat_fusion"),
         head=heads.binary(),
@@ -48,7 +48,7 @@ def dot_gated_fusion(image_dim=128, vocab_size=1000, sequence_length=20, embeddi
     """
     return build_model(
         branches={
-            "image": branches.dense(image_dim, units=(units,), name="image_features"),
+            "image": branches.dense(image_dim, hidden_units=(units,), name="image_features"),
             "text": branches.lstm(vocab_size, sequence_length, embedding_dim=embedding_dim, units=units),
         },
         fusion=DotGatedFusion(units=None, scaled=False, name="gated_fusion"),
@@ -101,7 +101,7 @@ def mha_text_image(image_dim=128, vocab_size=1000, sequence_length=20, embedding
     """
     return build_model(
         branches={
-            "image": branches.dense(image_dim, units=(units,), name="image_features"),
+            "image": branches.dense(image_dim, hidden_units=(units,), name="image_features"),
             "text": text_lstm_with_self_attention(vocab_size, sequence_length, embedding_dim, units,
                                                   num_heads, key_dim),
         },

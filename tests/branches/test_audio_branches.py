@@ -8,7 +8,7 @@ from harness import check_model
 
 @pytest.mark.parametrize(
     "kwargs, expected_shape",
-    [({}, (None, 128)), ({"units": (64, 32), "dropout": 0.1, "batch_norm": True}, (None, 32))],
+    [({}, (None, 128)), ({"hidden_units": (64, 32), "dropout": 0.1, "batch_norm": True}, (None, 32))],
 )
 def test_dense_shapes_train_and_reload(kwargs, expected_shape, tmp_path):
     branch = branches.dense(input_dim=128, **kwargs)

@@ -17,8 +17,8 @@ def _token_ids(count=8, length=10, vocab=50):
     [
         ({}, (None, 16)),
         ({"bidirectional": True}, (None, 32)),
-        ({"output": "tokens"}, (None, 10, 16)),
-        ({"output": "tokens", "bidirectional": True}, (None, 10, 32)),
+        ({"pooling": "tokens"}, (None, 10, 16)),
+        ({"pooling": "tokens", "bidirectional": True}, (None, 10, 32)),
         ({"dropout": 0.2, "recurrent_dropout": 0.1}, (None, 16)),
     ],
 )

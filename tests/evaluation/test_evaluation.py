@@ -233,7 +233,7 @@ def test_regression_metrics_bad_arguments():
 def _build(head, fusion="concat"):
     return mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 1), filters=(4,), units=8),
-         "audio": branches.dense(input_dim=64, units=(16,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         fusion=fusion, head=head,
     )
 

@@ -21,7 +21,7 @@ def trained():
     train, test = _split(inputs, labels, 900)
     model = mmzoo.build_model(
         branches={"image": branches.conv2d(input_shape=(16, 16, 1), filters=(8,), units=16),
-                  "audio": branches.dense(input_dim=64, units=(16,))},
+                  "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         fusion="concat", head=heads.multiclass(synthetic.num_classes("image")))
     mmzoo.training.compile(model, learning_rate=3e-3)
     model.fit(train[0], train[1], epochs=8, batch_size=32, verbose=0)

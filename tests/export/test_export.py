@@ -30,7 +30,7 @@ def image_audio():
                                         modalities=("image", "audio"), seed=3)
     model = mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(16, 16, 1), filters=(8,), pooling="avg"),
-         "audio": branches.dense(input_dim=16, units=(8,))},
+         "audio": branches.dense(input_dim=16, hidden_units=(8,))},
         head=heads.multiclass(4),
     )
     return train(model, inputs, labels, epochs=8), inputs, labels
@@ -71,7 +71,7 @@ def test_int8_file_takes_and_returns_int8(image_audio, tmp_path):
 
 def test_quantized_files_are_smaller_on_a_model_with_large_weights(tmp_path):
     inputs, labels = synthetic.generate(64, task="audio", audio_dim=64, modalities=("audio",))
-    model = mmzoo.build_model({"audio": branches.dense(input_dim=64, units=(256, 256))},
+    model = mmzoo.build_model({"audio": branches.dense(input_dim=64, hidden_units=(256, 256))},
                               head=heads.multiclass(4))
     sizes = {}
     for quantization in ("float32", "float16", "dynamic_range", "int8"):
@@ -88,8 +88,8 @@ def test_predictor_maps_inputs_by_name_not_position(tmp_path):
     inputs = {"left": np.random.default_rng(0).normal(size=(20, 8)).astype("float32"),
               "right": np.random.default_rng(1).normal(size=(20, 8)).astype("float32")}
     model = mmzoo.build_model(
-        {"left": branches.dense(input_dim=8, units=(4,), name="left_dense"),
-         "right": branches.dense(input_dim=8, units=(4,), name="right_dense")},
+        {"left": branches.dense(input_dim=8, hidden_units=(4,), name="left_dense"),
+         "right": branches.dense(input_dim=8, hidden_units=(4,), name="right_dense")},
         head=heads.multiclass(3),
     )
     predictor = export.TFLitePredictor(export.export_tflite(model, tmp_path / "model.tflite"))
@@ -103,7 +103,7 @@ def test_predictor_maps_inputs_by_name_not_position(tmp_path):
 def test_predictor_returns_a_dict_for_several_outputs(tmp_path):
     inputs, _ = synthetic.generate(10, task="audio", audio_dim=16, modalities=("audio",))
     model = mmzoo.build_model(
-        {"audio": branches.dense(input_dim=16, units=(8,))},
+        {"audio": branches.dense(input_dim=16, hidden_units=(8,))},
         head=heads.multitask({"digit": heads.multiclass(10), "loud": heads.binary()}),
     )
     predictor = export.TFLitePredictor(export.export_tflite(model, tmp_path / "model.tflite"))
@@ -121,7 +121,7 @@ def test_lstm_text_branch_converts_unrolled(tmp_path, quantization):
     model = mmzoo.build_model(
         {"text": branches.lstm(len(synthetic.VOCABULARY), sequence_length=8, embedding_dim=8, units=8,
                                bidirectional=True),
-         "audio": branches.dense(input_dim=16, units=(8,))},
+         "audio": branches.dense(input_dim=16, hidden_units=(8,))},
         head=heads.multiclass(4),
     )
     path = export.export_tflite(model, tmp_path / "model.tflite", quantization=quantization,
@@ -137,7 +137,7 @@ def test_unconvertible_layer_is_named(tmp_path):
     # builtin ops have no kernel for the TensorList ops of its loop.
     model = mmzoo.build_model(
         {"text": branches.lstm(20, sequence_length=None, embedding_dim=4, units=4),
-         "audio": branches.dense(input_dim=16, units=(8,))},
+         "audio": branches.dense(input_dim=16, hidden_units=(8,))},
         head=heads.multiclass(2),
     )
     with pytest.raises(mmzoo.ConfigurationError, match=r"'text_lstm_lstm' \(LSTM\).*TensorList") as info:
@@ -153,7 +153,7 @@ def test_keras_round_trip_with_vocabulary(tmp_path):
     ids = {"text": vectorizer(inputs["text"]).numpy(), "audio": inputs["audio"]}
     model = mmzoo.build_model(
         {"text": branches.embedding(**branch_kwargs(vectorizer), embedding_dim=4),
-         "audio": branches.dense(input_dim=16, units=(8,))},
+         "audio": branches.dense(input_dim=16, hidden_units=(8,))},
         head=heads.multiclass(4),
     )
     train(model, ids, labels, epochs=1)

@@ -13,7 +13,7 @@ from mmzoo.export._files import TEMPORARY_PREFIX
 
 @pytest.fixture
 def model():
-    return mmzoo.build_model({"audio": branches.dense(input_dim=8, units=(4,))}, head=heads.multiclass(3))
+    return mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.multiclass(3))
 
 
 @pytest.fixture
@@ -106,10 +106,10 @@ def test_predictor_checks_its_inputs(model, inputs, tmp_path):
 
 
 def test_report_checks_its_arguments(inputs, tmp_path):
-    regression = mmzoo.build_model({"audio": branches.dense(input_dim=8, units=(4,))}, head=heads.regression())
+    regression = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.regression())
     with pytest.raises(mmzoo.ConfigurationError, match=r"output tasks \['regression'\]"):
         export.export_report(regression, (inputs, np.zeros(12)), tmp_path)
-    classifier = mmzoo.build_model({"audio": branches.dense(input_dim=8, units=(4,))}, head=heads.multiclass(3))
+    classifier = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.multiclass(3))
     with pytest.raises(mmzoo.ConfigurationError, match=r"12 samples and 5 labels$"):
         export.export_report(classifier, (inputs, np.zeros(5)), tmp_path)
     with pytest.raises(mmzoo.ConfigurationError, match=r"Received: formats='keras'$"):

@@ -32,7 +32,7 @@ def task_data():
 def _branches():
     return {
         "image": branches.conv2d(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 1), filters=(8, 16), units=32),
-        "audio": branches.dense(64, units=(32,), batch_norm=True),
+        "audio": branches.dense(64, hidden_units=(32,), batch_norm=True),
     }
 
 

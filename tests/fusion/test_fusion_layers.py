@@ -22,8 +22,8 @@ def _inputs():
 def _branches(tokens=False):
     return {
         "image": branches.conv2d(input_shape=(16, 16, 1), filters=(4,), pooling="tokens" if tokens else "avg"),
-        "text": branches.lstm(30, 6, embedding_dim=8, units=8, output="tokens" if tokens else "vector"),
-        "audio": branches.dense(12, units=(6,)),
+        "text": branches.lstm(30, 6, embedding_dim=8, units=8, pooling="tokens" if tokens else "vector"),
+        "audio": branches.dense(12, hidden_units=(6,)),
     }
 
 
@@ -65,7 +65,7 @@ def test_every_fusion_takes_token_sequences(name, tmp_path):
         fusion.NonlinearFusion(units=8),
         fusion.DotGatedFusion(units=None, scaled=False),
         fusion.GatedMultimodalUnit(units=8),
-        fusion.AttentionFusion(num_heads=1, key_dim=4, units=8, dropout=0.1, output="tokens"),
+        fusion.AttentionFusion(num_heads=1, key_dim=4, units=8, dropout=0.1, pooling="tokens"),
         fusion.TensorFusion(units=3, max_output_dim=100),
         fusion.LateFusion(num_outputs=4),
     ],

@@ -13,7 +13,7 @@ from mmzoo.layers import ProductOfExperts
 
 def _classifier(modality, classes=4):
     branch = (branches.conv2d(input_shape=(16, 16, 1), filters=(4,), units=8) if modality == "image"
-              else branches.dense(input_dim=64, units=(8,)))
+              else branches.dense(input_dim=64, hidden_units=(8,)))
     return mmzoo.build_model({modality: branch}, head=heads.multiclass(classes), name=f"{modality}_only")
 
 

@@ -16,7 +16,7 @@ LEVELS = (0.0, 0.25, 0.5, 1.0)
 def build(modality_dropout=None):
     return mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(16, 16, 1), filters=(8,), units=16),
-         "audio": branches.dense(input_dim=64, units=(8,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))},
         head=heads.multiclass(4), modality_dropout=modality_dropout,
     )
 

@@ -16,7 +16,7 @@ from mmzoo.robustness.dropout import modality_dropout_layer
 def build(rate=0.5, fusion="concat"):
     return mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), units=8),
-         "audio": branches.dense(input_dim=6, units=(8,))},
+         "audio": branches.dense(input_dim=6, hidden_units=(8,))},
         fusion=fusion, head=heads.multiclass(3), modality_dropout=rate,
     )
 
@@ -81,7 +81,7 @@ def test_dropout_changes_training_not_inference(data):
 def test_token_features_missing_as_all_padding():
     model = mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(8, 8, 1), filters=(4,), pooling="tokens"),
-         "text": branches.lstm(vocab_size=20, sequence_length=5, output="tokens")},
+         "text": branches.lstm(vocab_size=20, sequence_length=5, pooling="tokens")},
         fusion="attention", head=heads.multiclass(3), modality_dropout=0.3,
     )
     rng = np.random.default_rng(0)

@@ -5,7 +5,7 @@ import pytest
 
 from mmzoo.datasets import load, synthetic
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.robustness import corrupt, noise_types
+from mmzoo.robustness import available_noises, corrupt
 
 LEVELS = (0.0, 0.1, 0.3, 0.6, 1.0)
 
@@ -53,7 +53,7 @@ CASES = [
 
 def test_every_noise_is_covered():
     covered = {(modality, noise) for modality, noise, _ in CASES}
-    listed = {(modality, noise) for modality, names in noise_types().items() for noise in names}
+    listed = {(modality, noise) for modality, names in available_noises().items() for noise in names}
     assert covered == listed
 
 

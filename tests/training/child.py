@@ -44,7 +44,7 @@ def build():
     """A conv image branch and a dense audio branch, without dropout."""
     return mmzoo.build_model(
         {"image": branches.conv2d(input_shape=(16, 16, 1), filters=(4,), units=16),
-         "audio": branches.dense(input_dim=64, units=(16,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         head=heads.multiclass(4, hidden_units=(16,)),
     )
 

@@ -14,7 +14,7 @@ from mmzoo.training import with_auxiliary_heads
 def _model(fusion="concat", modality_dropout=None, head=None):
     return mmzoo.build_model(
         branches={"image": branches.conv2d(input_shape=(16, 16, 1), filters=(8,), units=16),
-                  "audio": branches.dense(input_dim=64, units=(16,))},
+                  "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         fusion=fusion, head=head or heads.multiclass(2), modality_dropout=modality_dropout)
 
 
@@ -22,7 +22,7 @@ def _model(fusion="concat", modality_dropout=None, head=None):
 def test_training_the_auxiliary_model_trains_the_fused_model(fusion, modality_dropout):
     inputs, labels = synthetic.generate(256, task="image+audio", modalities=("image", "audio"), image_size=16)
     model = _model(fusion, modality_dropout)
-    trainer = with_auxiliary_heads(model, weight=0.5)
+    trainer = with_auxiliary_heads(model, loss_weight=0.5)
     assert trainer.output_names == ["label", "audio_auxiliary", "image_auxiliary"] or \
         sorted(trainer.output_names) == ["audio_auxiliary", "image_auxiliary", "label"]
     mmzoo.training.compile(trainer, learning_rate=1e-2)
@@ -37,7 +37,7 @@ def test_training_the_auxiliary_model_trains_the_fused_model(fusion, modality_dr
 
 
 def test_the_auxiliary_losses_weigh_what_was_asked():
-    trainer = with_auxiliary_heads(_model(), weight=0.25)
+    trainer = with_auxiliary_heads(_model(), loss_weight=0.25)
     weights = mmzoo.training.compiling.head_loss_weights(trainer)
     assert weights == {"label": 1.0, "image_auxiliary": 0.25, "audio_auxiliary": 0.25}
 
@@ -54,7 +54,7 @@ def test_branch_outputs_follow_each_modality_even_through_modality_dropout():
 @pytest.mark.parametrize("weight", [0, -1.0, "0.5", True, None])
 def test_a_bad_weight_is_named(weight):
     with pytest.raises(mmzoo.MmzooError, match="weight"):
-        with_auxiliary_heads(_model(), weight=weight)
+        with_auxiliary_heads(_model(), loss_weight=weight)
 
 
 def test_a_regression_or_multitask_model_is_refused():

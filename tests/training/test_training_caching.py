@@ -13,7 +13,7 @@ from mmzoo.datasets import synthetic
 def build_vgg(trainable=False):
     return mmzoo.build_model(
         {"image": branches.vgg16(input_shape=(32, 32, 1), weights=None, pooling="avg", trainable=trainable),
-         "audio": branches.dense(input_dim=64, units=(16,))},
+         "audio": branches.dense(input_dim=64, hidden_units=(16,))},
         head=heads.multiclass(4, hidden_units=(16,)),
     )
 
@@ -63,7 +63,7 @@ def test_caching_without_a_frozen_branch_warns_and_trains(shapes_and_tones, capl
     inputs, labels = shapes_and_tones
     build = lambda: mmzoo.build_model(  # noqa: E731
         {"image": branches.conv2d(input_shape=(32, 32, 1), filters=(4,)),
-         "audio": branches.dense(input_dim=64, units=(8,))}, head=heads.multiclass(4))
+         "audio": branches.dense(input_dim=64, hidden_units=(8,))}, head=heads.multiclass(4))
     _, history = mmzoo.training.fit(build, (inputs, labels), epochs=1, cache_frozen=True, verbose=0)
     assert "nothing to cache" in caplog.text
     assert len(history.epoch) == 1

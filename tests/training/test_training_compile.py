@@ -93,7 +93,7 @@ def test_model_without_heads_is_refused():
 def test_a_model_trained_on_a_schedule_exports_as_a_saved_model(tmp_path):
     from mmzoo import branches, export
     from mmzoo.training import recipe
-    model = mmzoo.build_model({"audio": branches.dense(input_dim=8, units=(4,))}, head=heads.multiclass(2))
+    model = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.multiclass(2))
     mmzoo.training.compile(model, learning_rate=recipe.learning_rate(steps_per_epoch=2, epochs=1))
     inputs = {"audio": np.random.default_rng(0).random((8, 8)).astype("float32")}
     model.fit(inputs, np.arange(8) % 2, batch_size=4, epochs=1, verbose=0)

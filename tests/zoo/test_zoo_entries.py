@@ -15,7 +15,7 @@ def _train(name, overrides, train_samples, epochs, seed=0):
     model = zoo.build(name, **overrides)
     inputs, labels = zoo.example_data(name, train_samples, seed=1, **overrides)
     test_inputs, test_labels = zoo.example_data(name, 400, seed=2, **overrides)
-    mmzoo.training.compile(model, learning_rate=3 * zoo.get_entry(name).learning_rate)
+    mmzoo.training.compile(model, learning_rate=3 * zoo.get(name).learning_rate)
     model.fit(inputs, labels, epochs=epochs, batch_size=64, verbose=0)
     return model, model.evaluate(test_inputs, test_labels, verbose=0, return_dict=True), test_inputs
 
@@ -35,7 +35,7 @@ CASES = [
     ("feature_concat_binary", {}, 1000, 8, 0.95, 0.62),
     ("dot_gated_fusion", {"sequence_length": 8}, 1000, 8, 0.90, 0.62),
     ("mha_text_image", {"sequence_length": 8, "key_dim": 16}, 1000, 8, 0.90, 0.62),
-    ("conv_lstm_classifier", {"input_shape": (32, 32, 3), "sequence_length": 8, "vocab_size": 100},
+    ("conv_lstm_classifier", {"image_shape": (32, 32, 3), "sequence_length": 8, "vocab_size": 100},
      1500, 10, 0.38, 0.25),
     ("trimodal_classifier", {"sequence_length": 8}, 1500, 10, 0.55, 0.19),
     ("weighted_fusion_classifier", {"sequence_length": 8}, 1500, 10, 0.55, 0.19),
@@ -75,7 +75,7 @@ def test_decision_fusion_weights_are_readable():
     assert sorted(weights) == ["audio", "image", "text"]
 
 
-@pytest.mark.parametrize("name", [name for name in zoo.list() if name != "vgg16_lstm_classifier"])
+@pytest.mark.parametrize("name", [name for name in zoo.available() if name != "vgg16_lstm_classifier"])
 def test_entry_builds_with_its_tutorial_defaults(name):
     built = zoo.build(name)
     model = built.generator if name == "conditional_gan" else built
@@ -101,7 +101,7 @@ def test_vgg16_lstm_classifier_default_shape_offline():
 
 @pytest.mark.slow
 def test_vgg16_lstm_classifier_trains_and_reloads(tmp_path):
-    overrides = {"input_shape": (32, 32, 3), "weights": None, "sequence_length": 8, "vocab_size": 100,
+    overrides = {"image_shape": (32, 32, 3), "weights": None, "sequence_length": 8, "vocab_size": 100,
                  "num_classes": 2}
     model, scores, test_inputs = _train("vgg16_lstm_classifier", overrides, 600, 4)
     # Offline the VGG16 weights are random, so the text carries most of the signal: 75% at best from it alone.

@@ -10,7 +10,7 @@ EXPECTED = [
 
 
 def test_list_names_every_entry_with_a_summary():
-    listed = zoo.list()
+    listed = zoo.available()
     assert list(listed) == EXPECTED
     assert all(isinstance(summary, str) and 20 < len(summary) < 120 for summary in listed.values())
 
@@ -18,7 +18,7 @@ def test_list_names_every_entry_with_a_summary():
 @pytest.mark.parametrize("name", EXPECTED)
 def test_describe_gives_architecture_source_and_corrections(name):
     text = zoo.describe(name)
-    entry = zoo.get_entry(name)
+    entry = zoo.get(name)
     assert text.startswith(f"{name}: ")
     for heading in ("Architecture:", "Reproduces:", "Corrections to the tutorial code:", "Defaults"):
         assert heading in text
@@ -35,7 +35,7 @@ def test_describe_gives_architecture_source_and_corrections(name):
     ("trimodal_classifier", ["Embedding"]),
 ])
 def test_describe_names_the_tutorial_bugs(name, words):
-    corrections = " ".join(zoo.get_entry(name).corrections)
+    corrections = " ".join(zoo.get(name).corrections)
     for word in words:
         assert word in corrections
 
