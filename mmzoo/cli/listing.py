@@ -34,7 +34,7 @@ def run(arguments):
     common.load_tensorflow()
     from mmzoo import fusion, zoo
 
-    models = zoo.list()
+    models = zoo.available()
     width = max(len(name) for name in [*models, *fusion.available()])
     print("Zoo models (mmzoo describe NAME; train those that are classifiers with mmzoo train NAME):")
     for name, summary in models.items():

@@ -97,9 +97,9 @@ def check_name(name):
     """
     from mmzoo import fusion, zoo
 
-    if name not in fusion.available() and name not in zoo.list():
+    if name not in fusion.available() and name not in zoo.available():
         raise common.UsageError(f"unknown model {name!r}; fusions: {', '.join(fusion.available())}; "
-                                f"zoo models: {', '.join(zoo.list())}")
+                                f"zoo models: {', '.join(zoo.available())}")
 
 
 def check_strategy(strategy):
@@ -132,8 +132,8 @@ def decoding_for(name, columns):
     decoding = datasets.Decoding(columns=dict(columns))
     if name in fusion.available():
         return decoding
-    defaults = zoo.get_entry(name).defaults()
-    image_shape = defaults.get("image_shape", defaults.get("input_shape"))
+    defaults = zoo.get(name).defaults()
+    image_shape = defaults.get("image_shape")
     if image_shape is not None:
         decoding.image_size, decoding.image_channels = tuple(image_shape[:2]), image_shape[2]
     if "audio_dim" in defaults:
@@ -251,7 +251,7 @@ def zoo_builder(name, shapes, num_classes, vocab_size):
     """
     from mmzoo import zoo
 
-    entry = zoo.get_entry(name)
+    entry = zoo.get(name)
     defaults = entry.defaults()
     missing = [modality for modality in entry.modalities if modality not in shapes]
     if missing:
@@ -276,9 +276,8 @@ def zoo_builder(name, shapes, num_classes, vocab_size):
 def _sizes(defaults, shapes, vocab_size):
     """Returns the zoo builder arguments that the data's shapes set."""
     sizes = {}
-    for argument in ("image_shape", "input_shape"):
-        if argument in defaults and len(shapes.get("image", ())) == 3:
-            sizes[argument] = shapes["image"]
+    if "image_shape" in defaults and len(shapes.get("image", ())) == 3:
+        sizes["image_shape"] = shapes["image"]
     if "audio_dim" in defaults and len(shapes.get("audio", ())) == 1:
         sizes["audio_dim"] = shapes["audio"][0]
     if "spectrogram_shape" in defaults and len(shapes.get("audio", ())) == 2:
@@ -305,8 +304,8 @@ def builder(name, data, num_classes, vectorizer):
 
     vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
     shapes = input_shapes(data)
-    if name in zoo.list():
-        return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get_entry(name).modalities)
+    if name in zoo.available():
+        return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
     return fusion_builder(name, shapes, num_classes, vocab_size), list(shapes)
 
 

@@ -236,10 +236,10 @@ register(ZooEntry(
     reproduces="The conditional GAN tutorial: generate an image of a requested class (or from another "
                "modality's embedding).",
     architecture=f"""
-        G: z ({{latent_dim}}) * Dense({{latent_dim}})(condition) -> Dense(u) per u in units={{units}}
+        G: z ({{latent_dim}}) * Dense({{latent_dim}})(condition) -> Dense(u) per u in hidden_units={{hidden_units}}
            (BatchNorm, LeakyReLU) -> Dense(h*w*c, sigmoid)
         D: [image, Dense(h*w)(condition) as an extra channel] -> Flatten -> Dense(u) per u in the
-           units reversed (LeakyReLU, Dropout({{dropout}})) -> Dense(1, sigmoid)
+           hidden_units reversed (LeakyReLU, Dropout({{dropout}})) -> Dense(1, sigmoid)
         L_D = -[log D(x) + log(1 - D(G(z)))],  L_G = -log D(G(z))
         Adam({D_LEARNING_RATE}, beta_1={ADAM_BETA_1}) for D, Adam({G_LEARNING_RATE}, beta_1={ADAM_BETA_1}) for G
     """,

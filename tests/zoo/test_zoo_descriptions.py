@@ -21,10 +21,10 @@ STATED_DEFAULTS = {
     "mha_text_image": ["image features ({image_dim}) -> Dense({units}, relu)",
                        "Embedding({vocab_size}, {embedding_dim}, mask_zero) -> LSTM({units})",
                        "MultiHeadAttention(num_heads={num_heads}, key_dim={key_dim})"],
-    "vgg16_lstm_classifier": ["image {input_shape[0]}x{input_shape[1]}x{input_shape[2]} -> VGG16",
-                              "Embedding({vocab_size}, {embedding_dim}, mask_zero) -> LSTM({lstm_units})"],
-    "conv_lstm_classifier": ["image {input_shape[0]}x{input_shape[1]}x{input_shape[2]} -> Conv2D({filters}, 3x3",
-                             "Embedding({vocab_size}, {embedding_dim}, mask_zero) -> LSTM({lstm_units})",
+    "vgg16_lstm_classifier": ["image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} -> VGG16",
+                              "Embedding({vocab_size}, {embedding_dim}, mask_zero) -> LSTM({units})"],
+    "conv_lstm_classifier": ["image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} -> Conv2D({filters}, 3x3",
+                             "Embedding({vocab_size}, {embedding_dim}, mask_zero) -> LSTM({units})",
                              "Dense({num_classes}, softmax)"],
     "trimodal_classifier": ["global max -> Dense({units})",
                             "Embedding({vocab_size}, {embedding_dim}) -> LSTM({units})",
@@ -39,15 +39,15 @@ STATED_DEFAULTS = {
 
 
 def test_every_architecture_text_is_filled_from_the_builder():
-    for name in mmzoo.zoo.list():
-        text = registry.get_entry(name).architecture_text()
+    for name in mmzoo.zoo.available():
+        text = registry.get(name).architecture_text()
         assert "{" not in text and "}" not in text, name
         assert textwrap.indent(text, "  ") in mmzoo.zoo.describe(name)
 
 
 @pytest.mark.parametrize("name", sorted(STATED_DEFAULTS))
 def test_a_stated_default_is_the_builders_default(name):
-    entry = registry.get_entry(name)
+    entry = registry.get(name)
     text = " ".join(entry.architecture_text().split())
     for snippet in STATED_DEFAULTS[name]:
         stated = " ".join(snippet.format(**entry.defaults()).split())
@@ -57,7 +57,7 @@ def test_a_stated_default_is_the_builders_default(name):
 def test_the_gan_text_gives_each_network_its_own_default_optimizer():
     model = mmzoo.zoo.build("conditional_gan")
     model.compile()
-    text = registry.get_entry("conditional_gan").architecture_text()
+    text = registry.get("conditional_gan").architecture_text()
     for optimizer, network in ((model.d_optimizer, "D"), (model.g_optimizer, "G")):
         rate = float(np.asarray(optimizer.learning_rate))
         assert f"Adam({rate:g}, beta_1={float(optimizer.beta_1):g}) for {network}" in text
