@@ -153,3 +153,11 @@ def test_renamed_arguments_keeps_the_signature():
 
     assert list(inspect.signature(function).parameters) == ["new"]
     assert function.renamed_arguments == {"old": "new"}
+
+
+def test_a_token_embedding_saved_with_max_length_still_loads():
+    from mmzoo.layers import TokenAndPositionEmbedding
+
+    with pytest.warns(DeprecationWarning, match="sequence_length"):
+        layer = TokenAndPositionEmbedding.from_config({"vocab_size": 5, "max_length": 3, "embedding_dim": 2})
+    assert layer.sequence_length == 3 and layer.get_config()["sequence_length"] == 3

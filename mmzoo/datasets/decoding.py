@@ -162,19 +162,19 @@ class Decoding:
         return cls(**settings)
 
 
-def decoding_path(model_path):
+def decoding_path(path):
     """Returns where the decoding settings of a `.keras` model are saved.
 
     Args:
-        model_path: The model's `.keras` file, e.g. "runs/a/model.keras".
+        path: The model's `.keras` file, e.g. "runs/a/model.keras".
 
     Returns:
         The JSON file beside it, e.g. "runs/a/model.preprocessing.json".
 
     Raises:
-        ConfigurationError: If `model_path` does not end in ".keras".
+        ConfigurationError: If `path` does not end in ".keras".
     """
-    path = os.fspath(model_path)
-    if not path.endswith(".keras"):
-        raise ConfigurationError(f"`model_path` must end in '.keras'. Received: model_path={model_path!r}")
-    return f"{path[:-len('.keras')]}.preprocessing.json"
+    name = os.fspath(path)
+    if not name.endswith(".keras"):
+        raise ConfigurationError(f"`path` must end in '.keras'. Received: path={path!r}")
+    return f"{name[:-len('.keras')]}.preprocessing.json"

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from mmzoo._deprecation import renamed_arguments
+
 
 @keras.saving.register_keras_serializable(package="mmzoo")
 class TokenAndPositionEmbedding(keras.layers.Layer):
@@ -10,18 +12,19 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
 
     Args:
         vocab_size: Number of token ids.
-        max_length: Longest sequence.
+        sequence_length: Longest sequence (the number of positions).
         embedding_dim: Size of the embeddings.
         **kwargs: Standard layer arguments.
     """
 
-    def __init__(self, vocab_size, max_length, embedding_dim, **kwargs):
+    @renamed_arguments(max_length="sequence_length")
+    def __init__(self, vocab_size, sequence_length, embedding_dim, **kwargs):
         super().__init__(**kwargs)
         self.vocab_size = vocab_size
-        self.max_length = max_length
+        self.sequence_length = sequence_length
         self.embedding_dim = embedding_dim
         self.tokens = keras.layers.Embedding(vocab_size, embedding_dim, name="tokens")
-        self.positions = keras.layers.Embedding(max_length, embedding_dim, name="positions")
+        self.positions = keras.layers.Embedding(sequence_length, embedding_dim, name="positions")
 
     def build(self, input_shape):
         self.tokens.build(input_shape)
@@ -36,5 +39,6 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
         return ops.not_equal(inputs, 0)
 
     def get_config(self):
-        config = {"vocab_size": self.vocab_size, "max_length": self.max_length, "embedding_dim": self.embedding_dim}
+        config = {"vocab_size": self.vocab_size, "sequence_length": self.sequence_length,
+                  "embedding_dim": self.embedding_dim}
         return {**super().get_config(), **config}

@@ -34,20 +34,20 @@ def _image_branch(image_backbone, image_shape, weights, units):
     return branches.conv2d(input_shape=image_shape, filters=(16, 32), pooling="max", units=units)
 
 
-def _lstm_decoder(tokens, context, vocab_size, max_length, embedding_dim, units):
+def _lstm_decoder(tokens, context, vocab_size, sequence_length, embedding_dim, units):
     initial_state = [
         keras.layers.Dense(units, activation="tanh", name=f"decoder_initial_{state}")(context)
         for state in ("h", "c")
     ]
     embedded = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="token_embedding")(tokens)
-    repeated = keras.layers.RepeatVector(max_length, name="context_per_step")(context)
+    repeated = keras.layers.RepeatVector(sequence_length, name="context_per_step")(context)
     steps = keras.layers.Concatenate(name="token_and_context")([embedded, repeated])
     return keras.layers.LSTM(units, return_sequences=True, name="decoder_lstm")(
         steps, initial_state=initial_state)
 
 
-def _transformer_decoder(tokens, encoded, vocab_size, max_length, units, num_heads, key_dim):
-    x = TokenAndPositionEmbedding(vocab_size, max_length, units, name="token_embedding")(tokens)
+def _transformer_decoder(tokens, encoded, vocab_size, sequence_length, units, num_heads, key_dim):
+    x = TokenAndPositionEmbedding(vocab_size, sequence_length, units, name="token_embedding")(tokens)
     attended = keras.layers.MultiHeadAttention(num_heads, key_dim, name="decoder_self_attention")(
         x, x, use_causal_mask=True)
     x = keras.layers.LayerNormalization(name="decoder_norm1")(keras.layers.Add(name="decoder_add1")([x, attended]))
