@@ -18,7 +18,7 @@ how to train and judge it.
 
 import keras
 
-from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
+from mmzoo._checks import check_positive_int, check_positive_int_sequence, check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 TASK_ACTIVATIONS = {

@@ -2,7 +2,7 @@
 
 import keras
 
-from mmzoo.branches._validation import (
+from mmzoo._checks import (
     OUTPUT_MODES,
     check_choice,
     check_positive_int,

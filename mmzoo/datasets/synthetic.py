@@ -29,7 +29,7 @@ features (no hidden layer after fusion), which cannot learn a parity:
 
 import numpy as np
 
-from mmzoo.branches._validation import check_choice, check_positive_int
+from mmzoo._checks import check_choice, check_positive_int
 from mmzoo.errors import ConfigurationError
 
 SHAPES = ("square", "circle", "triangle", "cross")

@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 import keras
 
 from mmzoo.assemble import branch_outputs
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.training.data import check_data
 

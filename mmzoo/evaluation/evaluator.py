@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.metrics import (
     check_class_names, check_threshold, check_zero_division, classification_metrics, regression_metrics,

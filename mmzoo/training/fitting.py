@@ -6,7 +6,7 @@ import os
 import keras
 import tensorflow as tf
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.training import distributed_loop, recipe
 from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads

@@ -6,7 +6,7 @@ from keras import ops
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
-from mmzoo.branches._validation import check_choice, check_positive_int
+from mmzoo._checks import check_choice, check_positive_int
 from mmzoo.datasets import synthetic
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion

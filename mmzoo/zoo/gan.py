@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras import ops
 from matplotlib import pyplot
 
-from mmzoo.branches._validation import check_input_shape, check_positive_int
+from mmzoo._checks import check_input_shape, check_positive_int
 from mmzoo.plots import save_figure
 from mmzoo.zoo.example_data import example_inputs
 from mmzoo.zoo.registry import ZooEntry, register

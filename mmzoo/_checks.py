@@ -1,4 +1,16 @@
-"""Argument checks shared by the branch builders."""
+"""Argument checks shared by every part of mmzoo: one rule each.
+
+* NumPy integers are integers; ``bool`` is not an integer.
+* A value of the wrong type raises :class:`~mmzoo.errors.ArgumentTypeError`
+  (a ``TypeError``); a value of the right type outside the accepted range or
+  set raises :class:`~mmzoo.errors.ConfigurationError` (a ``ValueError``).
+* Every message names the argument and ends with
+  ``Received: <name>=<value>``.
+
+No other module of mmzoo defines a generic argument check (a module-level
+function named ``check_*`` or ``_check_*`` whose job is a type or range
+rule): ``tests/test_checks.py`` enforces it.
+"""
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
