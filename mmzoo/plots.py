@@ -21,6 +21,7 @@ from matplotlib.ticker import MaxNLocator
 import numpy as np
 from sklearn import metrics as sk_metrics
 
+from mmzoo._checks import check_non_negative_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
 from mmzoo.evaluation.metrics import check_class_names
@@ -83,16 +84,6 @@ def _figure(panels, panel_width=5.0, panel_height=4.0, max_columns=3):
     for unused in axes[panels:]:
         unused.set_visible(False)
     return figure, axes[:panels]
-
-
-def _check_int(name, value, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ConfigurationError(
-            f"`{name}` must be a non-negative integer{' or None' if allow_none else ''}. "
-            f"Received: {name}={describe_value(value)}"
-        )
 
 
 def _numeric_series(name, values):
@@ -524,8 +515,8 @@ def attention_map(model, inputs, sample=0, head=None, path=None):
         raise ArgumentTypeError(
             f"`inputs` must be a dict of model inputs keyed by modality. Received: inputs={describe_value(inputs)}"
         )
-    _check_int("sample", sample)
-    _check_int("head", head, allow_none=True)
+    check_non_negative_int("sample", sample)
+    check_non_negative_int("head", head, allow_none=True)
     _check_path(path)
     scores, token_names = attention_scores(model, inputs)
     batch, num_heads, num_tokens, _ = scores.shape

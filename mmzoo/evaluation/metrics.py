@@ -5,6 +5,7 @@ import math
 import numpy as np
 from sklearn import metrics as sk_metrics
 
+from mmzoo._checks import check_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.reports import ClassificationReport, RegressionReport
 from mmzoo.heads import CLASSIFICATION_TASKS
@@ -138,14 +139,6 @@ def check_class_names(class_names, num_classes, task):
     return names
 
 
-def check_threshold(threshold):
-    """Raises a `ConfigurationError` unless `threshold` is a number in (0, 1)."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
-        raise ConfigurationError(
-            f"`threshold` must be a number strictly between 0 and 1. Received: threshold={threshold!r}"
-        )
-
-
 def check_zero_division(zero_division):
     """Raises a `ConfigurationError` unless `zero_division` is 0, 1 or NaN."""
     valid = (not isinstance(zero_division, bool) and isinstance(zero_division, (int, float))
@@ -215,7 +208,7 @@ def classification_metrics(labels, probabilities, task="multiclass", class_names
     """
     if task not in CLASSIFICATION_TASKS:
         raise ConfigurationError(f"`task` must be one of {list(CLASSIFICATION_TASKS)}. Received: task={task!r}")
-    check_threshold(threshold)
+    check_number("threshold", threshold, minimum=0, maximum=1, exclusive_minimum=True, exclusive_maximum=True)
     check_zero_division(zero_division)
     labels, scores = _classification_arrays(
         task, _numeric_array("labels", labels), _numeric_array("probabilities", probabilities)

@@ -5,6 +5,7 @@ import os
 import shutil
 import uuid
 
+from mmzoo._checks import check_bool
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 TEMPORARY_PREFIX = ".tmp-"
@@ -29,8 +30,7 @@ def check_destination(path, overwrite, extension=None):
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ArgumentTypeError(f"`path` must be a str or os.PathLike. Received: path={path!r}")
-    if not isinstance(overwrite, bool):
-        raise ArgumentTypeError(f"`overwrite` must be a bool. Received: overwrite={overwrite!r}")
+    check_bool("overwrite", overwrite)
     path = os.fspath(path)
     if extension and not path.endswith(extension):
         raise ConfigurationError(f"`path` must end with {extension!r}. Received: path={path!r}")

@@ -23,10 +23,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.heads import prediction_layers
 from mmzoo.robustness.dropout import modality_dropout_layer, remove_modality
-from mmzoo.robustness.noise import check_level, check_options, check_seed, corrupt, noise_function
+from mmzoo.robustness.noise import check_options, corrupt, noise_function
 
 DEFAULT_LEVELS = tuple(np.round(np.linspace(0.0, 1.0, 11), 2).tolist())
 
@@ -193,7 +194,7 @@ def _check_levels(levels):
             f"`levels` must be a list of at least two noise levels in [0, 1]. Received: levels={describe_value(levels)}"
         )
     for level in levels:
-        check_level(level, "levels")
+        check_probability("levels", level)
     if np.any(np.diff(np.asarray(levels, float)) <= 0):
         raise ConfigurationError(f"`levels` must be strictly increasing. Received: levels={list(levels)!r}")
     return tuple(float(level) for level in levels)
@@ -257,7 +258,7 @@ def robustness(model, data, modality, noise, levels=DEFAULT_LEVELS, reference=No
     kind = "image" if noise == "missing" else modality
     check_options(noise_function(kind, noise), noise, options)
     levels = _check_levels(levels)
-    check_seed(seed)
+    check_non_negative_int("seed", seed)
     if isinstance(reference, RobustnessResult):
         if reference.levels != levels or (reference.modality, reference.noise) != (modality, noise):
             raise ConfigurationError(

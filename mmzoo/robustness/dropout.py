@@ -23,17 +23,10 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from mmzoo._checks import check_modality_dict
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 MISSING_LAYER_NAME = "missing_modalities"
-
-
-def _check_modality_dict(name, value):
-    if not isinstance(value, dict) or not value:
-        raise ArgumentTypeError(
-            f"`{name}` must be a non-empty dict keyed by modality. Received: {name} of type "
-            f"{type(value).__name__}"
-        )
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -51,7 +44,7 @@ class MissingModalities(keras.layers.Layer):
     """
 
     def call(self, inputs):
-        _check_modality_dict("inputs", inputs)
+        check_modality_dict("inputs", inputs)
         cleaned, present = {}, {}
         for modality, values in inputs.items():
             axes = tuple(range(1, len(values.shape)))
@@ -130,7 +123,7 @@ class ModalityDropout(keras.layers.Layer):
         self.missing_embeddings = {}
 
     def build(self, input_shape):
-        _check_modality_dict("inputs", input_shape)
+        check_modality_dict("inputs", input_shape)
         self.modalities = sorted(input_shape)
         for modality in self.modalities:
             shape = tuple(input_shape[modality])
@@ -156,9 +149,9 @@ class ModalityDropout(keras.layers.Layer):
         return {modality: stacked[:, index] for index, modality in enumerate(self.modalities)}
 
     def call(self, inputs, present=None, training=None):
-        _check_modality_dict("inputs", inputs)
+        check_modality_dict("inputs", inputs)
         if present is not None:
-            _check_modality_dict("present", present)
+            check_modality_dict("present", present)
             unknown = sorted(set(present) ^ set(self.modalities))
             if unknown:
                 raise ConfigurationError(
@@ -251,7 +244,7 @@ def remove_modality(inputs, modality, model=None, rows=None):
         ConfigurationError: `modality` is not a key of `inputs`, or `rows`
             has the wrong shape.
     """
-    _check_modality_dict("inputs", inputs)
+    check_modality_dict("inputs", inputs)
     if modality not in inputs:
         raise ConfigurationError(
             f"`modality` must be one of the inputs {sorted(inputs)}. Received: modality={modality!r}"
