@@ -81,32 +81,12 @@ def check_int(name, value, minimum=None, allow_none=False):
 
 
 def check_positive_int(name, value, allow_none=False):
-    """Raises unless ``value`` is an integer greater than zero.
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-        allow_none: Whether None is accepted.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not an integer.
-        ConfigurationError: ``value`` is not positive.
-    """
+    """Raises unless ``value`` is an integer greater than zero: ``check_int`` with ``minimum=1``."""
     check_int(name, value, minimum=1, allow_none=allow_none)
 
 
 def check_non_negative_int(name, value, allow_none=False):
-    """Raises unless ``value`` is an integer of at least zero.
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-        allow_none: Whether None is accepted.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not an integer.
-        ConfigurationError: ``value`` is negative.
-    """
+    """Raises unless ``value`` is an integer of at least zero: ``check_int`` with ``minimum=0``."""
     check_int(name, value, minimum=0, allow_none=allow_none)
 
 
@@ -175,45 +155,17 @@ def check_number(name, value, minimum=None, maximum=None, *, exclusive_minimum=F
 
 
 def check_positive_number(name, value, allow_none=False):
-    """Raises unless ``value`` is a number greater than zero.
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-        allow_none: Whether None is accepted.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not a number.
-        ConfigurationError: ``value`` is not positive.
-    """
+    """Raises unless ``value`` is a number greater than zero: ``check_number`` with an open lower bound 0."""
     check_number(name, value, minimum=0, exclusive_minimum=True, allow_none=allow_none)
 
 
 def check_rate(name, value):
-    """Raises unless ``value`` is a number in [0, 1) (a dropout rate).
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not a number.
-        ConfigurationError: ``value`` is outside [0, 1).
-    """
+    """Raises unless ``value`` is a number in [0, 1) (a dropout rate): ``check_number`` on [0, 1)."""
     check_number(name, value, minimum=0, maximum=1, exclusive_maximum=True)
 
 
 def check_probability(name, value):
-    """Raises unless ``value`` is a number in [0, 1].
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not a number.
-        ConfigurationError: ``value`` is outside [0, 1].
-    """
+    """Raises unless ``value`` is a number in [0, 1]: ``check_number`` on [0, 1]."""
     check_number(name, value, minimum=0, maximum=1)
 
 
@@ -248,16 +200,7 @@ def check_choice(name, value, choices):
 
 
 def check_modality_dict(name, value):
-    """Raises unless ``value`` is a non-empty dict (keyed by modality).
-
-    Args:
-        name: Argument name used in the message.
-        value: The received value.
-
-    Raises:
-        ArgumentTypeError: ``value`` is not a dict.
-        ConfigurationError: ``value`` is empty.
-    """
+    """Raises ``ArgumentTypeError`` unless ``value`` is a dict, ``ConfigurationError`` if it is empty."""
     wanted = "a non-empty dict keyed by modality"
     if not isinstance(value, dict):
         raise ArgumentTypeError(f"`{name}` must be {wanted}. {_received(name, value)}")

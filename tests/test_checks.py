@@ -50,24 +50,16 @@ def test_a_check_accepts_what_its_rule_accepts(check, extra, accepted, wrong_typ
         check("argument", value, **extra)
 
 
-@pytest.mark.parametrize("check, extra, accepted, wrong_types, wrong_values", RULES, ids=IDS)
-def test_a_wrong_type_is_an_argument_type_error_naming_argument_and_value(
-        check, extra, accepted, wrong_types, wrong_values):
-    for value in wrong_types:
-        with pytest.raises(ArgumentTypeError, match=r"^`argument` must be .*Received: argument=") as raised:
+@pytest.mark.parametrize("error, base, column", [(ArgumentTypeError, TypeError, 3), (ConfigurationError, ValueError, 4)],
+                         ids=["wrong type", "wrong value"])
+@pytest.mark.parametrize("rule", RULES, ids=IDS)
+def test_an_error_names_the_argument_and_ends_with_the_value(rule, error, base, column):
+    check, extra = rule[0], rule[1]
+    for value in rule[column]:
+        with pytest.raises(error, match=r"^`argument` must .*Received: argument=") as raised:
             check("argument", value, **extra)
         assert str(raised.value).endswith(f"argument={value!r}") or f"argument={value!r} (of type" in str(raised.value)
-        assert isinstance(raised.value, TypeError)
-
-
-@pytest.mark.parametrize("check, extra, accepted, wrong_types, wrong_values", RULES, ids=IDS)
-def test_a_wrong_value_is_a_configuration_error_naming_argument_and_value(
-        check, extra, accepted, wrong_types, wrong_values):
-    for value in wrong_values:
-        with pytest.raises(ConfigurationError, match=r"^`argument` must .*Received: argument=") as raised:
-            check("argument", value, **extra)
-        assert str(raised.value).endswith(f"argument={value!r}") or f"argument={value!r} (of type" in str(raised.value)
-        assert isinstance(raised.value, ValueError)
+        assert isinstance(raised.value, base)
 
 
 def test_int_and_number_tests_take_numpy_values_and_refuse_bools():
