@@ -22,11 +22,11 @@ import numpy as np
 from sklearn import metrics as sk_metrics
 
 from mmzoo._checks import check_non_negative_int
+from mmzoo._files import atomic_write
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
 from mmzoo.evaluation.metrics import check_class_names
 from mmzoo.fusion import LateFusion, WeightedFusion, attention_scores
-from mmzoo.training.checkpoints import atomic_write
 
 NORMALIZATIONS = (None, "true", "pred", "all")
 MAX_ANNOTATED_CLASSES = 20

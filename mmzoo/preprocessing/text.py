@@ -25,6 +25,7 @@ import keras
 import numpy as np
 
 from mmzoo._checks import check_int, check_positive_int
+from mmzoo._files import write_json
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
 STANDARDIZE_OPTIONS = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
@@ -159,10 +160,7 @@ def save_vectorizer(vectorizer, path):
         "vocabulary": [str(token) for token in vectorizer.get_vocabulary()[2:]],
     }
     path = os.fspath(path)
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
-    os.replace(temporary, path)
+    write_json(path, payload, indent=1)
     return path
 
 

@@ -1,8 +1,8 @@
 """Checkpoints that are never half-written: a training backup to resume from, and the best model.
 
-Every file is written under a temporary name in its final folder, then
-renamed over the final name (`os.replace`, atomic on POSIX and Windows): a
-run killed at any moment leaves either the previous file or the new one.
+Every file is written through `mmzoo._files` (a temporary name in its
+final folder, then renamed over the final name): a run killed at any moment
+leaves either the previous file or the new one.
 
 In a multi-worker cluster only the chief writes to the checkpoint folder;
 the other workers write to their own temporary folders, deleted at once, so
@@ -11,7 +11,6 @@ they never clobber the chief's files.
 
 import contextlib
 import glob
-import json
 import logging
 import math
 import os
@@ -20,57 +19,12 @@ import tempfile
 
 import keras
 
+from mmzoo._files import atomic_write, read_json, write_json
 from mmzoo.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
 
 STATE_FILE = "state.json"
-
-
-def atomic_write(path, write):
-    """Writes a file through a temporary file renamed over `path`.
-
-    The file gets mode 0644 (the temporary file is created private).
-
-    Args:
-        path: The final file path. Its extensions (".keras",
-            ".weights.h5", ".json") are kept on the temporary file, for
-            writers that check them.
-        write: Callable taking the temporary path and writing the file.
-
-    Raises:
-        Whatever `write` raises; the temporary file is then removed and
-        `path` is left as it was.
-    """
-    directory, base = os.path.split(os.fspath(path))
-    suffix = base[base.index("."):] if "." in base else ""
-    handle, temporary = tempfile.mkstemp(dir=directory or ".", prefix=".partial-", suffix=suffix)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
-
-
-def write_json(path, content):
-    """Writes `content` as JSON to `path` atomically."""
-    def write(temporary):
-        with open(temporary, "w", encoding="utf-8") as file:
-            json.dump(content, file)
-    atomic_write(path, write)
-
-
-def read_json(path):
-    """Returns the JSON content of `path`, or None when there is no such file."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            return json.load(file)
-    except FileNotFoundError:
-        return None
 
 
 @contextlib.contextmanager
