@@ -31,6 +31,7 @@ import tensorflow as tf
 
 import mmzoo
 from mmzoo import branches, heads
+from mmzoo.assemble import all_layers
 from mmzoo.datasets import synthetic
 
 RESULTS = pathlib.Path(__file__).with_name("results") / "builder_overhead.md"
@@ -82,11 +83,7 @@ def build_by_hand():
 
 
 def _layers_by_name(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _layers_by_name(layer)
-        else:
-            yield layer.name, layer
+    return ((layer.name, layer) for layer in all_layers(model) if not isinstance(layer, keras.Model))
 
 
 def copy_weights(source, target):

@@ -23,6 +23,7 @@ from sklearn import metrics as sk_metrics
 
 from mmzoo._checks import check_non_negative_int
 from mmzoo._files import atomic_write
+from mmzoo.assemble import all_layers
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
 from mmzoo.evaluation.metrics import check_class_names
@@ -409,13 +410,6 @@ def roc_curves(report_or_labels, probabilities=None, class_names=None, path=None
     return _finish(figure, path)
 
 
-def _all_layers(model):
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _all_layers(layer)
-
-
 def fusion_weights(model_or_layer, path=None):
     """Plots the learned weight of each modality in every weighted or late fusion layer.
 
@@ -436,7 +430,7 @@ def fusion_weights(model_or_layer, path=None):
     if isinstance(model_or_layer, weighted):
         layers = [model_or_layer]
     elif isinstance(model_or_layer, keras.Model):
-        layers = [layer for layer in _all_layers(model_or_layer) if isinstance(layer, weighted)]
+        layers = [layer for layer in all_layers(model_or_layer) if isinstance(layer, weighted)]
     else:
         raise ArgumentTypeError(
             "`model_or_layer` must be a keras.Model or a weighted or late fusion layer. "

@@ -35,8 +35,9 @@ import tensorflow as tf
 
 from mmzoo._checks import check_positive_int
 from mmzoo._files import atomic_destination
+from mmzoo.assemble import all_layers
 from mmzoo.errors import ConfigurationError
-from mmzoo.export._conversion_errors import all_layers, unconvertible_error
+from mmzoo.export._conversion_errors import unconvertible_error
 from mmzoo.export._data import check_model, first_dimension, input_arrays, input_names
 from mmzoo.export._files import check_destination
 
