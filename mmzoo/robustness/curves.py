@@ -25,6 +25,7 @@ import tensorflow as tf
 
 from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.evaluation.metrics import predicted_classes
 from mmzoo.heads import prediction_layers
 from mmzoo.robustness.dropout import modality_dropout_layer, remove_modality
 from mmzoo.robustness.noise import check_options, corrupt, noise_function
@@ -184,7 +185,7 @@ def accuracy(model, inputs, labels, batch_size=256):
         A float in [0, 1].
     """
     scores = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0))
-    predicted = (scores[:, 0] > 0.5).astype(int) if scores.shape[-1] == 1 else scores.argmax(axis=-1)
+    predicted = predicted_classes(scores, "binary" if scores.shape[-1] == 1 else "multiclass")
     return float(np.mean(predicted == np.asarray(labels).reshape(-1)))
 
 
