@@ -21,8 +21,8 @@ import dataclasses
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from mmzoo._arrays import to_arrays
 from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.metrics import predicted_classes
@@ -143,35 +143,6 @@ def _check_model(model, name="model"):
         )
 
 
-def as_arrays(data):
-    """Returns `(inputs, labels)` as numpy arrays from a tuple or a finite `tf.data.Dataset`.
-
-    Args:
-        data: A tuple `(inputs dict, labels)` or a dataset of such pairs,
-            batched or not.
-
-    Returns:
-        A tuple `(dict of numpy arrays, numpy labels)`.
-
-    Raises:
-        ArgumentTypeError: `data` is neither, or its inputs are not a dict.
-    """
-    if isinstance(data, tf.data.Dataset):
-        elements = list(data.as_numpy_iterator())
-        if not elements:
-            raise ConfigurationError("`data` must hold at least one sample. Received: an empty dataset")
-        batched = np.ndim(elements[0][1]) > 0
-        join = np.concatenate if batched else np.stack
-        data = tf.nest.map_structure(lambda *parts: join(parts), *elements)
-    if not isinstance(data, (tuple, list)) or len(data) != 2 or not isinstance(data[0], dict):
-        raise ArgumentTypeError(
-            "`data` must be a tuple (inputs, labels) with inputs a dict keyed by modality, or a "
-            f"tf.data.Dataset of such pairs. Received: data={describe_value(data)}"
-        )
-    inputs = {name: np.asarray(values) for name, values in data[0].items()}
-    return inputs, np.asarray(data[1])
-
-
 def accuracy(model, inputs, labels, batch_size=256):
     """Accuracy of a single-output classifier (argmax, or 0.5 threshold for one unit).
 
@@ -251,7 +222,7 @@ def robustness(model, data, modality, noise, levels=DEFAULT_LEVELS, reference=No
             the data does not hold, an unknown noise or option, or bad levels.
     """
     _check_model(model)
-    inputs, labels = as_arrays(data)
+    inputs, labels = to_arrays(data)
     if modality not in inputs:
         raise ConfigurationError(
             f"`modality` must be one of the inputs {sorted(inputs)}. Received: modality={describe_value(modality)}"
@@ -309,7 +280,7 @@ def ablation(model, data, batch_size=256):
         ValueError: a model without one classification output.
     """
     _check_model(model)
-    inputs, labels = as_arrays(data)
+    inputs, labels = to_arrays(data)
     clean = accuracy(model, inputs, labels, batch_size)
     accuracies = {
         modality: accuracy(model, remove_modality(inputs, modality, model), labels, batch_size) for modality in inputs
