@@ -29,6 +29,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from bench_common import write_results
 import mmzoo
 from mmzoo import branches, heads
 from mmzoo.assemble import all_layers
@@ -165,9 +166,7 @@ def main(argv=None):
         f"({platform.machine()}), TensorFlow {tf.__version__}, Keras {keras.__version__}.",
     ])
     print(report)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(f"# Builder overhead\n\n{report}\n", encoding="utf-8")
-    print(f"\nWritten to {RESULTS}")
+    write_results(RESULTS, f"# Builder overhead\n\n{report}\n")
 
 
 if __name__ == "__main__":
