@@ -15,7 +15,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mmzoo.training.checkpoints import atomic_write
+from mmzoo._files import atomic_write
 
 RESULTS_DIR = pathlib.Path(__file__).with_name("results")
 

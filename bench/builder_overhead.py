@@ -29,8 +29,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from bench_common import write_results
 import mmzoo
 from mmzoo import branches, heads
+from mmzoo.assemble import all_layers
 from mmzoo.datasets import synthetic
 
 RESULTS = pathlib.Path(__file__).with_name("results") / "builder_overhead.md"
@@ -82,11 +84,7 @@ def build_by_hand():
 
 
 def _layers_by_name(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            yield from _layers_by_name(layer)
-        else:
-            yield layer.name, layer
+    return ((layer.name, layer) for layer in all_layers(model) if not isinstance(layer, keras.Model))
 
 
 def copy_weights(source, target):
@@ -168,9 +166,7 @@ def main(argv=None):
         f"({platform.machine()}), TensorFlow {tf.__version__}, Keras {keras.__version__}.",
     ])
     print(report)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(f"# Builder overhead\n\n{report}\n", encoding="utf-8")
-    print(f"\nWritten to {RESULTS}")
+    write_results(RESULTS, f"# Builder overhead\n\n{report}\n")
 
 
 if __name__ == "__main__":

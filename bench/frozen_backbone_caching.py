@@ -32,6 +32,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from bench_common import write_results
 import mmzoo
 import mmzoo.training
 from mmzoo import branches, heads
@@ -146,9 +147,7 @@ def main(argv=None):
         results = {cache: run(build, cache, train, test, args) for cache in (False, True)}
     report = table(results, args)
     print(report)
-    RESULTS.parent.mkdir(exist_ok=True)
-    RESULTS.write_text(f"# Frozen-backbone caching\n\n{report}\n", encoding="utf-8")
-    print(f"\nWritten to {RESULTS}")
+    write_results(RESULTS, f"# Frozen-backbone caching\n\n{report}\n")
 
 
 if __name__ == "__main__":

@@ -18,15 +18,25 @@ and fit on one or many devices), `evaluation` (metrics per output) and
 SavedModel and TFLite, with a size/accuracy report), `robustness` (noisy
 and missing modalities, ablation, `ModalityDropout`).
 
-`import mmzoo` does not import TensorFlow unless Keras is already loaded,
-so that the `mmzoo` command answers `--help` and argument errors at once:
-the first use of any public name below imports every subpackage (and
-registers mmzoo's layers for `keras.saving.load_model`). To load a saved
-model in a fresh process, import Keras first (`import keras; import
-mmzoo`), call `mmzoo.load()`, or use `mmzoo.export.load_keras(path)`.
+`import mmzoo` does not import TensorFlow or Keras, so that the `mmzoo`
+command answers `--help` and argument errors at once; the first use of any
+public name below imports every subpackage. mmzoo's layers are registered
+for `keras.saving.load_model` whatever the import order: when Keras is
+loaded already, `import mmzoo` imports every subpackage at once; otherwise
+it adds a finder to `sys.meta_path` that waits for the `keras` module and,
+as soon as Keras has finished importing, imports every subpackage (then
+removes itself). So in a fresh process
+
+    >>> import mmzoo, keras
+    >>> model = keras.saving.load_model("model.keras", safe_mode=True)
+
+works, as does `import keras, mmzoo` or `import mmzoo, tensorflow`.
+`mmzoo.load()` imports every subpackage explicitly.
 """
 
 import importlib
+import importlib.abc
+import importlib.util
 import sys
 
 __version__ = "0.1.0"
@@ -76,5 +86,47 @@ def __dir__():
     return sorted(set(globals()) | set(__all__))
 
 
+class _LoadAfterKeras(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports every subpackage as soon as the `keras` module has finished importing.
+
+    A finder on `sys.meta_path` that answers only for the top-level `keras`
+    module: it returns Keras' own spec with itself as the loader, runs Keras'
+    own loader, puts that loader back on the module, removes itself from
+    `sys.meta_path` and calls `load()`, so that mmzoo's layers are registered
+    before any model is loaded.
+    """
+
+    def __init__(self):
+        self._keras_loader = None
+
+    def find_spec(self, fullname, path=None, target=None):
+        """Returns Keras' spec with this object as its loader; None for any other module."""
+        if fullname != "keras":
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(fullname)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        self._keras_loader = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec):
+        """Lets Keras' own loader create the module."""
+        return self._keras_loader.create_module(spec)
+
+    def exec_module(self, module):
+        """Runs Keras' own loader, then imports every subpackage of mmzoo."""
+        module.__loader__ = module.__spec__.loader = self._keras_loader
+        self._keras_loader.exec_module(module)
+        sys.meta_path.remove(self)
+        load()
+
+
 if "keras" in sys.modules:
     load()
+else:
+    sys.meta_path.insert(0, _LoadAfterKeras())

@@ -1,55 +1,104 @@
-"""Files that are never half-written: written under a temporary name, then renamed over the final one.
+"""Files that are never half-written, and the JSON files mmzoo keeps.
 
-`os.replace` is atomic on POSIX and Windows, so a process killed at any
-moment leaves either the previous file or the new one.
+Every file or folder is written under a temporary name in its final folder,
+then renamed over the final name (`os.replace`, atomic on POSIX and
+Windows): a reader, or a run killed at any moment, sees either the previous
+file or the new one. Checkpoints, exports, figures and reports all write
+this way.
 """
 
+import contextlib
 import json
 import os
-import tempfile
+import shutil
+import uuid
+
+TEMPORARY_PREFIX = ".partial-"
+"""Prefix of the temporary names files are written under before the rename."""
+
+
+@contextlib.contextmanager
+def atomic_destination(path):
+    """Yields a temporary path next to `path`, renamed onto `path` on success.
+
+    The temporary name ends with the final name, so its extensions (Keras
+    requires ".keras", ".weights.h5") are kept. A file gets mode 0644 (an
+    ordinary file, whatever the writer created). If the body raises, the
+    temporary file or folder is removed and `path` is left untouched. An
+    existing folder at `path` is moved aside, replaced and only then deleted.
+
+    Args:
+        path: The final destination (file or folder).
+
+    Yields:
+        The temporary path to write to.
+    """
+    folder, name = os.path.split(os.path.abspath(path))
+    token = uuid.uuid4().hex[:8]
+    temporary = os.path.join(folder, f"{TEMPORARY_PREFIX}{token}-{name}")
+    try:
+        yield temporary
+        if os.path.isfile(temporary):
+            os.chmod(temporary, 0o644)
+        if os.path.isdir(path) and not os.path.islink(path):
+            retired = os.path.join(folder, f"{TEMPORARY_PREFIX}{token}-old-{name}")
+            os.replace(path, retired)
+            os.replace(temporary, path)
+            shutil.rmtree(retired)
+        else:
+            os.replace(temporary, path)
+    finally:
+        _remove(temporary)
 
 
 def atomic_write(path, write):
-    """Writes a file through a temporary file renamed over `path`.
-
-    The file gets mode 0644 (the temporary file is created private).
+    """Writes a file through `atomic_destination`.
 
     Args:
-        path: The final file path. Its extensions (".keras",
-            ".weights.h5", ".json") are kept on the temporary file, for
-            writers that check them.
+        path: The final file path.
         write: Callable taking the temporary path and writing the file.
 
     Raises:
         Whatever `write` raises; the temporary file is then removed and
         `path` is left as it was.
     """
-    directory, base = os.path.split(os.fspath(path))
-    suffix = base[base.index("."):] if "." in base else ""
-    handle, temporary = tempfile.mkstemp(dir=directory or ".", prefix=".partial-", suffix=suffix)
-    os.close(handle)
-    try:
+    with atomic_destination(path) as temporary:
         write(temporary)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
 
 
-def write_json(path, content):
-    """Writes `content` as JSON to `path` atomically."""
+def write_json(path, content, indent=None):
+    """Writes `content` as UTF-8 JSON to `path` atomically, ending with a newline.
+
+    Args:
+        path: The file path.
+        content: A JSON-serialisable object.
+        indent: Indentation of the JSON text, or None for one line.
+    """
     def write(temporary):
-        with open(temporary, "w", encoding="utf-8") as file:
-            json.dump(content, file)
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(content, handle, indent=indent, ensure_ascii=False)
+            handle.write("\n")
     atomic_write(path, write)
 
 
 def read_json(path):
-    """Returns the JSON content of `path`, or None when there is no such file."""
+    """Returns the JSON content of `path`, or None when there is no such file.
+
+    Args:
+        path: The file path.
+
+    Returns:
+        The decoded JSON content, or None.
+    """
     try:
-        with open(path, encoding="utf-8") as file:
-            return json.load(file)
+        with open(path, encoding="utf-8") as handle:
+            return json.load(handle)
     except FileNotFoundError:
         return None
+
+
+def _remove(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        os.remove(path)

@@ -229,6 +229,22 @@ def branch_outputs(model):
     return inputs, traced.output, features
 
 
+def all_layers(model):
+    """Yields every layer of a model, descending into nested models.
+
+    Args:
+        model: A `keras.Model`.
+
+    Yields:
+        Each layer in `model.layers` order; a nested model is yielded, then
+        its own layers.
+    """
+    for layer in model.layers:
+        yield layer
+        if isinstance(layer, keras.Model):
+            yield from all_layers(layer)
+
+
 def _single_modality_classifier(modality, model):
     """Returns `(input tensor spec, number of classes)` of a one-modality multiclass model, or raises."""
     if not isinstance(model, keras.Model):

@@ -20,7 +20,7 @@ import keras
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._docstrings import shared_arguments
-from mmzoo.branches._validation import check_positive_int, check_positive_int_sequence, check_rate
+from mmzoo._checks import check_positive_int, check_positive_int_sequence, check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 TASK_ACTIVATIONS = {

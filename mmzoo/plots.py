@@ -21,8 +21,10 @@ from matplotlib.ticker import MaxNLocator
 import numpy as np
 from sklearn import metrics as sk_metrics
 
+from mmzoo._checks import check_non_negative_int
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._files import atomic_write
+from mmzoo.assemble import all_layers
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import ClassificationReport, EvaluationReport, classification_metrics
 from mmzoo.evaluation.metrics import check_class_names
@@ -84,16 +86,6 @@ def _figure(panels, panel_width=5.0, panel_height=4.0, max_columns=3):
     for unused in axes[panels:]:
         unused.set_visible(False)
     return figure, axes[:panels]
-
-
-def _check_int(name, value, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ConfigurationError(
-            f"`{name}` must be a non-negative integer{' or None' if allow_none else ''}. "
-            f"Received: {name}={describe_value(value)}"
-        )
 
 
 def _numeric_series(name, values):
@@ -419,13 +411,6 @@ def roc_curves(report_or_labels, probabilities=None, class_names=None, path=None
     return _finish(figure, path)
 
 
-def _all_layers(model):
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from _all_layers(layer)
-
-
 def fusion_weights(model_or_layer, path=None):
     """Plots the learned weight of each modality in every weighted or late fusion layer.
 
@@ -446,7 +431,7 @@ def fusion_weights(model_or_layer, path=None):
     if isinstance(model_or_layer, weighted):
         layers = [model_or_layer]
     elif isinstance(model_or_layer, keras.Model):
-        layers = [layer for layer in _all_layers(model_or_layer) if isinstance(layer, weighted)]
+        layers = [layer for layer in all_layers(model_or_layer) if isinstance(layer, weighted)]
     else:
         raise ArgumentTypeError(
             "`model_or_layer` must be a keras.Model or a weighted or late fusion layer. "
@@ -526,8 +511,8 @@ def attention_map(model, inputs, sample=0, attention_head=None, path=None):
         raise ArgumentTypeError(
             f"`inputs` must be a dict of model inputs keyed by modality. Received: inputs={describe_value(inputs)}"
         )
-    _check_int("sample", sample)
-    _check_int("attention_head", attention_head, allow_none=True)
+    check_non_negative_int("sample", sample)
+    check_non_negative_int("attention_head", attention_head, allow_none=True)
     _check_path(path)
     scores, token_names = attention_scores(model, inputs)
     batch, num_heads, num_tokens, _ = scores.shape

@@ -13,14 +13,7 @@ import numpy as np
 import tensorflow as tf
 
 import mmzoo
-
-
-def all_layers(model):
-    """Yields every layer of a model, descending into nested models."""
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from all_layers(layer)
+from mmzoo.assemble import all_layers
 
 
 def assert_no_lambda(model):

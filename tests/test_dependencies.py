@@ -15,8 +15,10 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "mmzoo"
 RANKS = {
     "mmzoo.errors": 0,
     "mmzoo._checks": 0,
-    "mmzoo.branches._validation": 0,
     "mmzoo._files": 0,
+    "mmzoo._arrays": 0,
+    "mmzoo._deprecation": 0,
+    "mmzoo._docstrings": 0,
     "mmzoo.data": 0,
     "mmzoo.layers": 1,
     "mmzoo.preprocessing": 1,

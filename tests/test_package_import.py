@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 import mmzoo
 from mmzoo import branches, heads
 
@@ -17,13 +19,33 @@ def test_import_mmzoo_alone_does_not_import_tensorflow():
     assert process.stdout.split() == ["False", "False"]
 
 
-def test_a_saved_model_loads_in_a_fresh_process_after_import_keras_then_mmzoo(tmp_path):
+@pytest.fixture(scope="module")
+def saved_model(tmp_path_factory):
     model = mmzoo.build_model(
         {"audio": branches.dense(input_dim=4, hidden_units=(3,)), "image": branches.dense(input_dim=5, hidden_units=(3,), name="image_dense")},
-        fusion="gated", head=heads.multiclass(2))
-    path = tmp_path / "model.keras"
+        fusion="gated", head=heads.multiclass(2), modality_dropout=0.2)
+    path = tmp_path_factory.mktemp("saved") / "model.keras"
     model.save(path)
-    process = _run(f"import keras, mmzoo; model = keras.saving.load_model({str(path)!r}, safe_mode=True); "
+    return path
+
+
+@pytest.mark.parametrize("imports", [
+    "import keras, mmzoo",
+    "import mmzoo, keras",
+    "import mmzoo; import tensorflow; import keras",
+    "import mmzoo; from keras import saving; import keras",
+])
+def test_a_saved_model_loads_in_a_fresh_process_whatever_the_import_order(saved_model, imports):
+    process = _run(f"{imports}; model = keras.saving.load_model({str(saved_model)!r}, safe_mode=True); "
                    "print(sorted({type(layer).__name__ for layer in model.layers}))")
     assert process.returncode == 0, process.stderr
-    assert "DotGatedFusion" in process.stdout and "Prediction" in process.stdout
+    for name in ("DotGatedFusion", "ModalityDropout", "Prediction"):
+        assert name in process.stdout
+
+
+def test_the_finder_waiting_for_keras_leaves_once_keras_is_imported():
+    process = _run("import sys, mmzoo; waiting = [type(f).__module__ for f in sys.meta_path].count('mmzoo'); "
+                   "import keras; left = [type(f).__module__ for f in sys.meta_path].count('mmzoo'); "
+                   "print(waiting == 1, left == 0, 'mmzoo.fusion' in sys.modules)")
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.split()[-3:] == ["True", "True", "True"]

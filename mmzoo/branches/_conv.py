@@ -3,7 +3,7 @@
 import keras
 
 from mmzoo.branches._pooling import pool_feature_map
-from mmzoo.branches._validation import (
+from mmzoo._checks import (
     POOLING_MODES,
     check_choice,
     check_positive_int,

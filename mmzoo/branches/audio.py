@@ -10,7 +10,7 @@ import keras
 from mmzoo._deprecation import renamed_arguments
 from mmzoo.layers import BandMeanNormalization
 from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
-from mmzoo.branches._validation import (
+from mmzoo._checks import (
     check_bool,
     check_input_shape,
     check_positive_int,

@@ -6,7 +6,7 @@ import keras
 
 from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo.branches._pooling import pool_feature_map
-from mmzoo.branches._validation import (
+from mmzoo._checks import (
     POOLING_MODES,
     check_choice,
     check_input_shape,

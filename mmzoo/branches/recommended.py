@@ -33,7 +33,7 @@ from mmzoo.branches.audio import conv2d as audio_conv2d
 from mmzoo.branches.audio import dense
 from mmzoo.branches.image import conv2d
 from mmzoo.branches.text import lstm
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
 MODALITIES = ("image", "text", "audio")

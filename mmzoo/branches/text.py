@@ -3,7 +3,7 @@
 import keras
 
 from mmzoo._deprecation import renamed_arguments
-from mmzoo.branches._validation import (
+from mmzoo._checks import (
     OUTPUT_MODES,
     check_choice,
     check_positive_int,

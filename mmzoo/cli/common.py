@@ -6,7 +6,6 @@ library inside their body.
 """
 
 import argparse
-import json
 import os
 import sys
 
@@ -343,13 +342,7 @@ def write_json(path, payload):
         path: The file; missing parent folders are created.
         payload: A JSON-serialisable object.
     """
-    from mmzoo.training.checkpoints import atomic_write
+    from mmzoo._files import write_json as write_atomically
 
     make_parent(path)
-
-    def write(temporary):
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, indent=1)
-            handle.write("\n")
-
-    atomic_write(path, write)
+    write_atomically(path, payload, indent=1)

@@ -11,6 +11,8 @@ installed (a wheel, an editable checkout or a zip).
 import contextlib
 import importlib.resources
 
+from mmzoo._checks import check_choice
+
 FILES = ("av_mnist.npz", "background_noise.npz")
 
 
@@ -24,10 +26,9 @@ def resource(name):
         A `Traversable` (a `pathlib.Path` when mmzoo is installed as files).
 
     Raises:
-        ValueError: If `name` is not a bundled file.
+        ConfigurationError: If `name` is not a bundled file.
     """
-    if name not in FILES:
-        raise ValueError(f"`name` must be one of {FILES}. Received: name={name!r}")
+    check_choice("name", name, FILES)
     return importlib.resources.files(__name__).joinpath(name)
 
 

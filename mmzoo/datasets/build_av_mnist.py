@@ -33,11 +33,11 @@ import argparse
 import collections
 import functools
 import json
-import os
 import pathlib
 
 import numpy as np
 
+from mmzoo._files import atomic_write
 from mmzoo.errors import ConfigurationError
 from mmzoo.preprocessing.audio import load_audio, log_mel_spectrogram
 
@@ -201,10 +201,12 @@ def save(arrays, path):
     """
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-    with open(temporary, "wb") as handle:
-        np.savez_compressed(handle, **arrays)
-    os.replace(temporary, path)
+
+    def write(temporary):
+        with open(temporary, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+
+    atomic_write(path, write)
     return path
 
 

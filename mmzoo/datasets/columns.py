@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from mmzoo._checks import check_positive_number
 from mmzoo.errors import ConfigurationError, describe_value
 from mmzoo.preprocessing.audio import FEATURE_KINDS, audio_features, load_audio
 from mmzoo.preprocessing.image import decode_image, load_image
@@ -92,10 +93,7 @@ class AudioColumn:
                 f"`audio_features` must be one of {FEATURE_KINDS}. Received: audio_features={features!r}"
             )
         for name, value in (("audio_sample_rate", sample_rate), ("audio_duration", duration)):
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-                raise ConfigurationError(
-                    f"`{name}` must be a positive number. Received: {name}={describe_value(value)}"
-                )
+            check_positive_number(name, value)
         self.column = column
         self.base_dir = base_dir
         self.sample_rate = sample_rate

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
+from mmzoo._checks import check_positive_int
 from mmzoo.datasets.columns import AudioColumn, ImageColumn, LabelColumn, TextColumn
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
@@ -118,12 +119,7 @@ def from_dataframe(
         raise ArgumentTypeError(f"`df` must be a pandas DataFrame. Received: df={describe_value(df)}")
     if errors not in ("raise", "skip"):
         raise ConfigurationError(f"`errors` must be 'raise' or 'skip'. Received: errors={errors!r}")
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size <= 0
-    ):
-        raise ConfigurationError(
-            f"`batch_size` must be a positive integer or None. Received: batch_size={describe_value(batch_size)}"
-        )
+    check_positive_int("batch_size", batch_size, allow_none=True)
     if text_vectorizer is not None and not isinstance(text_vectorizer, keras.layers.TextVectorization):
         raise ArgumentTypeError(
             "`text_vectorizer` must be a `keras.layers.TextVectorization` layer. "

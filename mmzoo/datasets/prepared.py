@@ -32,6 +32,7 @@ import tensorflow as tf
 from mmzoo.datasets.columns import LabelColumn
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo._checks import check_choice, check_positive_int
 from mmzoo._files import atomic_write, read_json, write_json
 
 METADATA = "metadata.json"
@@ -99,14 +100,8 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
             f"`{misplaced[0]}` is an option of `from_prepared`, not of `prepare`. "
             f"Received: {misplaced[0]}={options[misplaced[0]]!r}"
         )
-    if rows_per_shard is not None and (
-            isinstance(rows_per_shard, bool) or not isinstance(rows_per_shard, int) or rows_per_shard <= 0):
-        raise ConfigurationError(
-            "`rows_per_shard` must be a positive integer or None. "
-            f"Received: rows_per_shard={describe_value(rows_per_shard)}"
-        )
-    if errors not in ("raise", "skip"):
-        raise ConfigurationError(f"`errors` must be 'raise' or 'skip'. Received: errors={errors!r}")
+    check_positive_int("rows_per_shard", rows_per_shard, allow_none=True)
+    check_choice("errors", errors, ("raise", "skip"))
     columns = {"image": image, "text": text, "audio": audio, "label": label}
     if not df.index.is_unique:
         df = df.reset_index(drop=True)
@@ -212,11 +207,8 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
             f"`directory` misses {len(missing)} shard(s), e.g. {missing[0]!r}: run `prepare` again. "
             f"Received: directory={str(directory)!r}"
         )
-    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int)
-                                   or batch_size <= 0):
-        raise ConfigurationError(
-            f"`batch_size` must be a positive integer or None. Received: batch_size={describe_value(batch_size)}"
-        )
+    check_positive_int("batch_size", batch_size, allow_none=True)
+    check_positive_int("shuffle_buffer", shuffle_buffer)
     features = metadata["features"]
     files = tf.data.Dataset.from_tensor_slices(paths)
     if shuffle:

@@ -29,7 +29,7 @@ features (no hidden layer after fusion), which cannot learn a parity:
 
 import numpy as np
 
-from mmzoo.branches._validation import check_choice, check_positive_int
+from mmzoo._checks import check_choice, check_positive_int, check_probability
 from mmzoo.errors import ConfigurationError
 
 SHAPES = ("square", "circle", "triangle", "cross")
@@ -223,8 +223,7 @@ def generate(num_samples=1000, task="image+audio", noise=0.1, seed=0, image_size
     """
     check_positive_int("num_samples", num_samples)
     check_choice("task", task, tuple(TASKS))
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise <= 1:
-        raise ConfigurationError(f"`noise` must be a number in [0, 1]. Received: noise={noise!r}")
+    check_probability("noise", noise)
     check_positive_int("image_size", image_size)
     if image_size < 16:
         raise ConfigurationError(f"`image_size` must be at least 16. Received: image_size={image_size!r}")

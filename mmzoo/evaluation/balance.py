@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 import keras
 
 from mmzoo.assemble import branch_outputs
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.training.data import check_data
 
@@ -93,11 +93,7 @@ def _check_references(references, modalities):
                 f"`references` names a modality the model does not take; it takes {sorted(modalities)}. "
                 f"Received: references key {modality!r}"
             )
-        if isinstance(accuracy, bool) or not isinstance(accuracy, (int, float, np.floating)) or not 0 <= accuracy <= 1:
-            raise ConfigurationError(
-                f"`references` values must be accuracies in [0, 1]. Received: references[{modality!r}]="
-                f"{describe_value(accuracy)}"
-            )
+        check_probability(f"references[{modality!r}]", accuracy)
     return {modality: float(accuracy) for modality, accuracy in references.items()}
 
 

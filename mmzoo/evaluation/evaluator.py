@@ -3,10 +3,10 @@
 import numpy as np
 import tensorflow as tf
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_number, check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.metrics import (
-    check_class_names, check_threshold, check_zero_division, classification_metrics, regression_metrics,
+    check_class_names, check_zero_division, classification_metrics, regression_metrics,
 )
 from mmzoo.evaluation.reports import EvaluationReport
 from mmzoo.heads import heads_of
@@ -139,7 +139,7 @@ def evaluate(model, data, class_names=None, batch_size=32, threshold=0.5, zero_d
             the wrong length, or another argument is out of range.
     """
     heads = heads_of(model)
-    check_threshold(threshold)
+    check_number("threshold", threshold, minimum=0, maximum=1, exclusive_minimum=True, exclusive_maximum=True)
     check_zero_division(zero_division)
     names_by_output = _class_names_by_output(class_names, data, model, heads)
     labels, predictions = predict_with_labels(model, data, batch_size=batch_size)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 from sklearn import metrics as sk_metrics
 
+from mmzoo._checks import check_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.reports import ClassificationReport, RegressionReport
 from mmzoo.heads import CLASSIFICATION_TASKS
@@ -138,14 +139,6 @@ def check_class_names(class_names, num_classes, task):
     return names
 
 
-def check_threshold(threshold):
-    """Raises a `ConfigurationError` unless `threshold` is a number in (0, 1)."""
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold < 1:
-        raise ConfigurationError(
-            f"`threshold` must be a number strictly between 0 and 1. Received: threshold={threshold!r}"
-        )
-
-
 def check_zero_division(zero_division):
     """Raises a `ConfigurationError` unless `zero_division` is 0, 1 or NaN."""
     valid = (not isinstance(zero_division, bool) and isinstance(zero_division, (int, float))
@@ -173,13 +166,40 @@ def _roc_auc_per_class(indicators, scores, class_names, notes):
     return values
 
 
+def predicted_classes(probabilities, task, threshold=0.5):
+    """Turns predicted probabilities into classes: the one rule mmzoo uses everywhere.
+
+    A multiclass prediction is the most probable class; a binary or
+    multilabel output is positive when its probability is above `threshold`
+    (strictly above, as Keras' `binary_accuracy` decides).
+
+    Args:
+        probabilities: `(samples, classes)` for "multiclass"; `(samples,)`,
+            `(samples, 1)` or `(samples, 2)` (negative and positive columns)
+            for "binary"; `(samples, labels)` for "multilabel".
+        task: "multiclass", "binary" or "multilabel".
+        threshold: The probability a positive output must exceed.
+
+    Returns:
+        An int64 array: class ids `(samples,)`, or 0/1 indicators
+        `(samples, labels)` for "multilabel".
+    """
+    probabilities = np.asarray(probabilities)
+    if task == "multiclass":
+        return probabilities.argmax(axis=-1).astype("int64")
+    if task == "binary":
+        two_columns = probabilities.ndim == 2 and probabilities.shape[1] == 2
+        probabilities = probabilities[:, 1] if two_columns else probabilities.reshape(-1)
+    return (probabilities > threshold).astype("int64")
+
+
 def classification_metrics(labels, probabilities, task="multiclass", class_names=None,
                            threshold=0.5, zero_division=0.0, name="label"):
     """Computes the metrics of one classification output with scikit-learn.
 
-    A multiclass prediction is the most probable class; a binary or
-    multilabel one is positive when its probability is at least
-    `threshold`. Classes absent from `labels` do not crash anything: their
+    Predictions follow `predicted_classes`: a multiclass prediction is the
+    most probable class; a binary or multilabel one is positive when its
+    probability is above `threshold`. Classes absent from `labels` do not crash anything: their
     precision, recall and F1 take the value `zero_division` when undefined
     (as in scikit-learn) and their ROC-AUC is NaN; `notes` of the report
     says which classes this concerns.
@@ -198,8 +218,8 @@ def classification_metrics(labels, probabilities, task="multiclass", class_names
             `(samples, labels)` for "multilabel".
         task: "multiclass", "binary" or "multilabel".
         class_names: Names of the classes (labels), or None for "0", "1", ...
-        threshold: Probability at or above which a binary or multilabel
-            output counts as positive.
+        threshold: Probability above which a binary or multilabel output
+            counts as positive.
         zero_division: Value of a precision, recall or F1 whose denominator
             is zero: 0, 1 or `float("nan")` (NaN values are left out of the
             macro averages).
@@ -215,20 +235,19 @@ def classification_metrics(labels, probabilities, task="multiclass", class_names
     """
     if task not in CLASSIFICATION_TASKS:
         raise ConfigurationError(f"`task` must be one of {list(CLASSIFICATION_TASKS)}. Received: task={task!r}")
-    check_threshold(threshold)
+    check_number("threshold", threshold, minimum=0, maximum=1, exclusive_minimum=True, exclusive_maximum=True)
     check_zero_division(zero_division)
     labels, scores = _classification_arrays(
         task, _numeric_array("labels", labels), _numeric_array("probabilities", probabilities)
     )
     class_names = check_class_names(class_names, scores.shape[1], task)
     notes = []
+    predicted = predicted_classes(scores, task, threshold)
     if task == "multilabel":
-        predicted = (scores >= threshold).astype("int64")
         indicators = labels
         confusion = sk_metrics.multilabel_confusion_matrix(labels, predicted)
         classes = None
     else:
-        predicted = scores.argmax(axis=1) if task == "multiclass" else (scores[:, 1] >= threshold).astype("int64")
         classes = np.arange(scores.shape[1])
         indicators = (labels[:, None] == classes).astype("int64")
         confusion = sk_metrics.confusion_matrix(labels, predicted, labels=classes)

@@ -23,10 +23,11 @@ import numpy as np
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._checks import check_positive_int, check_positive_number
 from mmzoo.assemble import build_model, product_of_experts as fuse_trained
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation import evaluate
-from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads
+from mmzoo.training.auxiliary import with_auxiliary_heads
 from mmzoo.training import recipe
 from mmzoo.training.compiling import compile as compile_model
 
@@ -163,8 +164,7 @@ def subset(data, size, seed=0):
         ArgumentTypeError: the data is not `(dict of arrays, labels)`.
     """
     _check_data("data", data)
-    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
-        raise ConfigurationError(f"`size` must be a positive integer. Received: size={size!r}")
+    check_positive_int("size", size)
     inputs, labels = data
     if size >= len(labels):
         return data
@@ -226,10 +226,9 @@ def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BA
     _check_data("test", test)
     if validation is not None:
         _check_data("validation", validation)
-    for argument, value in (("epochs", epochs), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigurationError(f"`{argument}` must be a positive integer. Received: {argument}={value!r}")
-    check_auxiliary_weight("auxiliary_heads", auxiliary_heads)
+    check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
+    check_positive_number("auxiliary_heads", auxiliary_heads, allow_none=True)
     keras.utils.set_random_seed(seed)
     model = build(name, train[0]["audio"].shape[1:], modality_dropout=modality_dropout)
     trainer = model if auxiliary_heads is None or name in SINGLE_MODALITY else with_auxiliary_heads(

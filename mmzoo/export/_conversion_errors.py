@@ -9,17 +9,8 @@ per layer, so the deepest scope that is a layer's name (TensorFlow may add a
 
 import re
 
-import keras
-
+from mmzoo.assemble import all_layers
 from mmzoo.errors import ConfigurationError
-
-
-def all_layers(model):
-    """Yields every layer of a model, descending into nested models."""
-    for layer in model.layers:
-        yield layer
-        if isinstance(layer, keras.Model):
-            yield from all_layers(layer)
 
 
 def layer_in_scope(scope, layers):

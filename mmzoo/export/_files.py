@@ -1,14 +1,9 @@
-"""Destination checks and atomic writes: a reader never sees a half-written export."""
+"""Destination checks and sizes of exports (written through `mmzoo._files.atomic_destination`)."""
 
-import contextlib
 import os
-import shutil
-import uuid
 
+from mmzoo._checks import check_bool
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-
-TEMPORARY_PREFIX = ".tmp-"
-"""Prefix of the temporary names exports are written under before the rename."""
 
 
 def check_destination(path, overwrite, extension=None):
@@ -29,8 +24,7 @@ def check_destination(path, overwrite, extension=None):
     """
     if not isinstance(path, (str, os.PathLike)):
         raise ArgumentTypeError(f"`path` must be a str or os.PathLike. Received: path={path!r}")
-    if not isinstance(overwrite, bool):
-        raise ArgumentTypeError(f"`overwrite` must be a bool. Received: overwrite={overwrite!r}")
+    check_bool("overwrite", overwrite)
     path = os.fspath(path)
     if extension and not path.endswith(extension):
         raise ConfigurationError(f"`path` must end with {extension!r}. Received: path={path!r}")
@@ -44,37 +38,6 @@ def check_destination(path, overwrite, extension=None):
     return path
 
 
-@contextlib.contextmanager
-def atomic_destination(path):
-    """Yields a temporary path next to `path`, renamed onto `path` on success.
-
-    The temporary name keeps the file name's ending (Keras requires
-    ".keras"). If the body raises, the temporary file or folder is removed
-    and `path` is left untouched. An existing folder at `path` is moved
-    aside, replaced and only then deleted.
-
-    Args:
-        path: The final destination (file or folder).
-
-    Yields:
-        The temporary path to write to.
-    """
-    folder, name = os.path.split(os.path.abspath(path))
-    token = uuid.uuid4().hex[:8]
-    temporary = os.path.join(folder, f"{TEMPORARY_PREFIX}{token}-{name}")
-    try:
-        yield temporary
-        if os.path.isdir(path) and not os.path.islink(path):
-            retired = os.path.join(folder, f"{TEMPORARY_PREFIX}{token}-old-{name}")
-            os.replace(path, retired)
-            os.replace(temporary, path)
-            shutil.rmtree(retired)
-        else:
-            os.replace(temporary, path)
-    finally:
-        _remove(temporary)
-
-
 def size_in_bytes(path):
     """Returns the size of a file, or the total size of the files in a folder."""
     if os.path.isfile(path):
@@ -82,10 +45,3 @@ def size_in_bytes(path):
     return sum(
         os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(path) for name in names
     )
-
-
-def _remove(path):
-    if os.path.isdir(path) and not os.path.islink(path):
-        shutil.rmtree(path, ignore_errors=True)
-    elif os.path.lexists(path):
-        os.remove(path)

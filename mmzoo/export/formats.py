@@ -4,9 +4,10 @@ import os
 
 import keras
 
+from mmzoo._files import atomic_destination
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import check_model, input_names
-from mmzoo.export._files import atomic_destination, check_destination
+from mmzoo.export._files import check_destination
 from mmzoo.export.tflite import QUANTIZATIONS, export_tflite
 from mmzoo.preprocessing.text import load_vectorizer, save_vectorizer
 

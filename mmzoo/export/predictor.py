@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import tensorflow as tf
 
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import first_dimension, input_arrays
 
@@ -98,10 +99,7 @@ class TFLitePredictor:
                 arrays are empty or of different lengths.
         """
         arrays = input_arrays(inputs, self.input_names, "inputs")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
-            raise ArgumentTypeError(f"`batch_size` must be an int. Received: batch_size={batch_size!r}")
-        if batch_size < 1:
-            raise ConfigurationError(f"`batch_size` must be at least 1. Received: batch_size={batch_size}")
+        check_positive_int("batch_size", batch_size)
         fed = {name: _to_input(array, self._inputs[name]) for name, array in arrays.items()}
         batches = []
         for start in range(0, first_dimension(fed), batch_size):

@@ -8,6 +8,7 @@ import tensorflow as tf
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.evaluation.metrics import predicted_classes
 from mmzoo.export._data import check_model, input_arrays, input_names
 from mmzoo.export._files import size_in_bytes
 from mmzoo.export.formats import FORMATS, export_model, load_keras
@@ -96,7 +97,7 @@ def export_report(model, data, directory, representative_data=None, formats=FORM
             "size_bytes": size_in_bytes(path),
             "accuracy": accuracy,
             "accuracy_change": 100 * (accuracy - keras_accuracy),
-            "agreement": float(np.mean(_classes(predictions, task) == _classes(reference, task))),
+            "agreement": float(np.mean(predicted_classes(predictions, task) == predicted_classes(reference, task))),
             "max_abs_difference": float(np.max(np.abs(predictions - reference))),
         })
     report = pd.DataFrame(rows)
@@ -165,11 +166,5 @@ def _predict_artifact(format_name, path, inputs, batch_size):
     return TFLitePredictor(path).predict(inputs, batch_size=batch_size)
 
 
-def _classes(probabilities, task):
-    if task == "binary":
-        return (probabilities.reshape(-1) > 0.5).astype("int64")
-    return probabilities.argmax(axis=-1)
-
-
 def _accuracy(probabilities, labels, task):
-    return float(np.mean(_classes(probabilities, task) == labels))
+    return float(np.mean(predicted_classes(probabilities, task) == labels))

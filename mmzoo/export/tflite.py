@@ -33,10 +33,13 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.export._conversion_errors import all_layers, unconvertible_error
+from mmzoo._checks import check_positive_int
+from mmzoo._files import atomic_destination
+from mmzoo.assemble import all_layers
+from mmzoo.errors import ConfigurationError
+from mmzoo.export._conversion_errors import unconvertible_error
 from mmzoo.export._data import check_model, first_dimension, input_arrays, input_names
-from mmzoo.export._files import atomic_destination, check_destination
+from mmzoo.export._files import check_destination
 
 QUANTIZATIONS = ("float32", "float16", "dynamic_range", "int8")
 
@@ -83,14 +86,7 @@ def export_tflite(model, path, quantization="float32", representative_data=None,
             "quantization='int8' and used by no other quantization. Received: "
             f"quantization={quantization!r}, representative_data={type(representative_data).__name__}"
         )
-    if isinstance(calibration_samples, bool) or not isinstance(calibration_samples, int):
-        raise ArgumentTypeError(
-            f"`calibration_samples` must be an int. Received: calibration_samples={calibration_samples!r}"
-        )
-    if calibration_samples < 1:
-        raise ConfigurationError(
-            f"`calibration_samples` must be at least 1. Received: calibration_samples={calibration_samples}"
-        )
+    check_positive_int("calibration_samples", calibration_samples)
     if representative_data is not None:
         arrays = input_arrays(representative_data, input_names(model), "representative_data")
         representative_data = {tensor.name: arrays[tensor.name].astype(tensor.dtype) for tensor in model.inputs}

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from mmzoo._deprecation import renamed_arguments
-from mmzoo.branches._validation import OUTPUT_MODES, check_choice, check_positive_int, check_rate
+from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int, check_rate
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion.base import Fusion
 from mmzoo.layers.masked_mean import masked_mean

@@ -169,10 +169,10 @@ class Fusion(keras.layers.Layer):
             Dict `{modality: float}` in sorted modality order.
 
         Raises:
-            ValueError: the layer has not been built yet.
+            ConfigurationError: the layer has not been built yet.
         """
         if not self.built:
-            raise ValueError(f"Layer {self.name!r} has no weights until it is built.")
+            raise ConfigurationError(f"Layer {self.name!r} has no weights until it is built.")
         numbers = ops.convert_to_numpy(values)
         return {name: float(number) for name, number in zip(self.modalities, numbers)}
 

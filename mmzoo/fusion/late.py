@@ -3,7 +3,8 @@
 import keras
 from keras import ops
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
+from mmzoo.errors import ConfigurationError
 from mmzoo.fusion.base import Fusion
 
 
@@ -31,7 +32,7 @@ class LateFusion(Fusion):
 
     def build_fusion(self, shapes):
         if self.num_outputs is None:
-            raise ValueError(
+            raise ConfigurationError(
                 "LateFusion needs `num_outputs` before it is built. "
                 f"Received: num_outputs={self.num_outputs!r}"
             )
@@ -54,7 +55,7 @@ class LateFusion(Fusion):
             Dict `{modality: float}` in sorted modality order.
 
         Raises:
-            ValueError: the layer has not been built yet.
+            ConfigurationError: the layer has not been built yet.
         """
         return self.per_modality(self.decision_weights)
 

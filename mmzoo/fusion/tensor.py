@@ -5,7 +5,7 @@ import math
 import keras
 from keras import ops
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion.base import Fusion
 

@@ -3,7 +3,7 @@
 import keras
 from keras import ops
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ArgumentTypeError
 from mmzoo.fusion.base import Fusion
 

@@ -13,18 +13,10 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from mmzoo.errors import ArgumentTypeError
+from mmzoo._checks import check_modality_dict
 
 MISSING_LAYER_NAME = "missing_modalities"
 """Name `mmzoo.build_model` gives its `MissingModalities` layer."""
-
-
-def _check_modality_dict(name, value):
-    if not isinstance(value, dict) or not value:
-        raise ArgumentTypeError(
-            f"`{name}` must be a non-empty dict keyed by modality. Received: {name} of type "
-            f"{type(value).__name__}"
-        )
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -42,7 +34,7 @@ class MissingModalities(keras.layers.Layer):
     """
 
     def call(self, inputs):
-        _check_modality_dict("inputs", inputs)
+        check_modality_dict("inputs", inputs)
         cleaned, present = {}, {}
         for modality, values in inputs.items():
             axes = tuple(range(1, len(values.shape)))

@@ -3,8 +3,8 @@
 import keras
 from keras import ops
 
-from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.layers.missing_modalities import _check_modality_dict
+from mmzoo._checks import check_modality_dict, check_non_negative_int, check_rate
+from mmzoo.errors import ConfigurationError
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -43,14 +43,8 @@ class ModalityDropout(keras.layers.Layer):
 
     def __init__(self, rate=0.3, seed=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, (int, float)):
-            raise ArgumentTypeError(f"`rate` must be a float in [0, 1). Received: rate={rate!r}")
-        if not 0.0 <= rate < 1.0:
-            raise ConfigurationError(f"`rate` must be a float in [0, 1). Received: rate={rate!r}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-            raise ArgumentTypeError(f"`seed` must be a non-negative integer or None. Received: seed={seed!r}")
-        if seed is not None and seed < 0:
-            raise ConfigurationError(f"`seed` must be a non-negative integer or None. Received: seed={seed!r}")
+        check_rate("rate", rate)
+        check_non_negative_int("seed", seed, allow_none=True)
         self.rate = float(rate)
         self.seed = seed
         self.supports_masking = True
@@ -59,7 +53,7 @@ class ModalityDropout(keras.layers.Layer):
         self.missing_embeddings = {}
 
     def build(self, input_shape):
-        _check_modality_dict("inputs", input_shape)
+        check_modality_dict("inputs", input_shape)
         self.modalities = sorted(input_shape)
         for modality in self.modalities:
             shape = tuple(input_shape[modality])
@@ -85,9 +79,9 @@ class ModalityDropout(keras.layers.Layer):
         return {modality: stacked[:, index] for index, modality in enumerate(self.modalities)}
 
     def call(self, inputs, present=None, training=None):
-        _check_modality_dict("inputs", inputs)
+        check_modality_dict("inputs", inputs)
         if present is not None:
-            _check_modality_dict("present", present)
+            check_modality_dict("present", present)
             unknown = sorted(set(present) ^ set(self.modalities))
             if unknown:
                 raise ConfigurationError(

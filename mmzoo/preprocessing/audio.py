@@ -10,7 +10,8 @@ TensorFlow.
 import librosa
 import numpy as np
 
-from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo._checks import check_positive_int, check_positive_number
+from mmzoo.errors import ConfigurationError
 
 FEATURE_KINDS = ("waveform", "log_mel", "mfcc", "summary")
 
@@ -37,9 +38,9 @@ def load_audio(path, sample_rate=16000, duration=None):
         soundfile.LibsndfileError: If the file cannot be decoded.
         FileNotFoundError: If the file does not exist.
     """
-    _check_positive("sample_rate", sample_rate)
+    check_positive_number("sample_rate", sample_rate)
     if duration is not None:
-        _check_positive("duration", duration)
+        check_positive_number("duration", duration)
     waveform, _ = librosa.load(path, sr=sample_rate, mono=True)
     if waveform.size == 0 or not np.all(np.isfinite(waveform)):
         raise ConfigurationError(
@@ -63,8 +64,7 @@ def pad_or_trim(waveform, length):
     Raises:
         ConfigurationError: If `length` is not a positive integer.
     """
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length <= 0:
-        raise ConfigurationError(f"`length` must be a positive integer. Received: length={describe_value(length)}")
+    check_positive_int("length", length)
     return librosa.util.fix_length(np.asarray(waveform), size=int(length))
 
 
@@ -195,8 +195,3 @@ def audio_features(waveform, kind="log_mel", sample_rate=16000, **options):
         return log_mel_spectrogram(waveform, sample_rate=sample_rate, **options)
     coefficients = mfcc(waveform, sample_rate=sample_rate, **options)
     return summary_vector(coefficients) if kind == "summary" else coefficients
-
-
-def _check_positive(name, value):
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) or value <= 0:
-        raise ConfigurationError(f"`{name}` must be a positive number. Received: {name}={describe_value(value)}")

@@ -9,7 +9,8 @@ returns Keras preprocessing layers that change images only when called with
 import keras
 import tensorflow as tf
 
-from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo._checks import check_choice, check_positive_int_sequence, check_probability
+from mmzoo.errors import ConfigurationError
 
 SCALE_OPTIONS = ("unit", "vgg16")
 
@@ -36,7 +37,7 @@ def decode_image(contents, size=(224, 224), channels=3, scale="unit"):
         tf.errors.InvalidArgumentError: At run time, if the bytes are not a
             decodable image.
     """
-    size = _check_size(size)
+    size = check_positive_int_sequence("size", size, length=2)
     _check_channels_and_scale(channels, scale)
     image = tf.cast(tf.io.decode_image(contents, channels=channels, expand_animations=False, dtype=tf.uint8),
                     tf.float32)
@@ -94,19 +95,13 @@ def augmentation(flip="horizontal", rotation=0.1, contrast=0.2, seed=None, name=
         `RandomContrast` layers (those that are enabled).
 
     Raises:
+        ArgumentTypeError: If `rotation` or `contrast` is not a number.
         ConfigurationError: If an argument has an invalid value, or every
             transformation is disabled.
     """
-    if flip not in ("horizontal", "vertical", "horizontal_and_vertical", None):
-        raise ConfigurationError(
-            "`flip` must be 'horizontal', 'vertical', 'horizontal_and_vertical' or None. "
-            f"Received: flip={flip!r}"
-        )
-    for arg_name, value in (("rotation", rotation), ("contrast", contrast)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-            raise ConfigurationError(
-                f"`{arg_name}` must be a number in [0, 1]. Received: {arg_name}={describe_value(value)}"
-            )
+    check_choice("flip", flip, ("horizontal", "vertical", "horizontal_and_vertical", None))
+    check_probability("rotation", rotation)
+    check_probability("contrast", contrast)
     layers = []
     if flip is not None:
         layers.append(keras.layers.RandomFlip(flip, seed=seed, name=f"{name}_flip"))
@@ -126,23 +121,9 @@ def augmentation(flip="horizontal", rotation=0.1, contrast=0.2, seed=None, name=
     return keras.Sequential(layers, name=name)
 
 
-def _check_size(size):
-    if (
-        not isinstance(size, (tuple, list))
-        or len(size) != 2
-        or not all(isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in size)
-    ):
-        raise ConfigurationError(
-            f"`size` must be a pair of positive integers (height, width). Received: size={describe_value(size)}"
-        )
-    return tuple(size)
-
-
 def _check_channels_and_scale(channels, scale):
-    if channels not in (1, 3) or isinstance(channels, bool):
-        raise ConfigurationError(f"`channels` must be 1 or 3. Received: channels={describe_value(channels)}")
-    if scale not in SCALE_OPTIONS:
-        raise ConfigurationError(f"`scale` must be one of {SCALE_OPTIONS}. Received: scale={scale!r}")
+    check_choice("channels", channels, (1, 3))
+    check_choice("scale", scale, SCALE_OPTIONS)
     if scale == "vgg16" and channels != 3:
         raise ConfigurationError(
             f"`scale='vgg16'` needs RGB images (`channels=3`). Received: channels={channels}"

@@ -9,7 +9,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo._checks import check_positive_int
+from mmzoo.errors import ConfigurationError
 
 
 def mel_filterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None):
@@ -150,10 +151,7 @@ class LogMelSpectrogram(keras.layers.Layer):
             ("hop_length", hop_length),
             ("n_mels", n_mels),
         ):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-                raise ConfigurationError(
-                    f"`{arg_name}` must be a positive integer. Received: {arg_name}={describe_value(value)}"
-                )
+            check_positive_int(arg_name, value)
         nyquist = sample_rate / 2
         upper = nyquist if fmax is None else fmax
         if not 0 <= fmin < upper <= nyquist:

@@ -24,6 +24,8 @@ import os
 import keras
 import numpy as np
 
+from mmzoo._checks import check_int, check_positive_int
+from mmzoo._files import write_json
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
 STANDARDIZE_OPTIONS = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
@@ -77,8 +79,8 @@ def text_vectorizer(
             "`corpus` must be an iterable of strings, not a single string. "
             f"Received: corpus={describe_value(corpus)}"
         )
-    _check_positive_int("max_tokens", max_tokens, minimum=3)
-    _check_positive_int("sequence_length", sequence_length, minimum=1)
+    check_int("max_tokens", max_tokens, minimum=3)
+    check_positive_int("sequence_length", sequence_length)
     if standardize not in STANDARDIZE_OPTIONS:
         raise ConfigurationError(
             f"`standardize` must be one of {STANDARDIZE_OPTIONS}. Received: standardize={standardize!r}"
@@ -158,10 +160,7 @@ def save_vectorizer(vectorizer, path):
         "vocabulary": [str(token) for token in vectorizer.get_vocabulary()[2:]],
     }
     path = os.fspath(path)
-    temporary = f"{path}.tmp-{os.getpid()}"
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(payload, handle, ensure_ascii=False, indent=1)
-    os.replace(temporary, path)
+    write_json(path, payload, indent=1)
     return path
 
 
@@ -199,13 +198,6 @@ def _as_adapt_data(corpus):
     if hasattr(corpus, "element_spec"):
         return corpus
     return np.asarray([text for text in corpus if isinstance(text, str)], dtype=object)
-
-
-def _check_positive_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ArgumentTypeError(f"`{name}` must be an integer. Received: {name}={describe_value(value)}")
-    if value < minimum:
-        raise ConfigurationError(f"`{name}` must be at least {minimum}. Received: {name}={value}")
 
 
 def _check_vectorizer(vectorizer):

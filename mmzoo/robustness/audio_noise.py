@@ -27,6 +27,7 @@ import librosa
 import numpy as np
 
 from mmzoo import data as bundled
+from mmzoo._checks import check_positive_int
 from mmzoo.errors import ConfigurationError
 
 NOISE_FILE = "background_noise.npz"
@@ -169,7 +170,8 @@ def segment_dropout(audio, level, rng, segments=10, form="auto"):
     spectrogram (whose peak reference is left as it was).
     """
     audio_form(audio, form)
-    if isinstance(segments, bool) or not isinstance(segments, int) or not 1 <= segments <= audio.shape[1]:
+    check_positive_int("segments", segments)
+    if segments > audio.shape[1]:
         raise ConfigurationError(
             f"`segments` must be an integer from 1 to the {audio.shape[1]} time steps. Received: segments={segments!r}"
         )

@@ -21,12 +21,14 @@ import dataclasses
 
 import keras
 import numpy as np
-import tensorflow as tf
 
+from mmzoo._arrays import to_arrays
+from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.evaluation.metrics import predicted_classes
 from mmzoo.heads import prediction_layers
 from mmzoo.robustness.dropout import modality_dropout_layer, remove_modality
-from mmzoo.robustness.noise import check_level, check_options, check_seed, corrupt, noise_function
+from mmzoo.robustness.noise import check_options, corrupt, noise_function
 
 DEFAULT_LEVELS = tuple(np.round(np.linspace(0.0, 1.0, 11), 2).tolist())
 
@@ -141,35 +143,6 @@ def _check_model(model, name="model"):
         )
 
 
-def as_arrays(data):
-    """Returns `(inputs, labels)` as numpy arrays from a tuple or a finite `tf.data.Dataset`.
-
-    Args:
-        data: A tuple `(inputs dict, labels)` or a dataset of such pairs,
-            batched or not.
-
-    Returns:
-        A tuple `(dict of numpy arrays, numpy labels)`.
-
-    Raises:
-        ArgumentTypeError: `data` is neither, or its inputs are not a dict.
-    """
-    if isinstance(data, tf.data.Dataset):
-        elements = list(data.as_numpy_iterator())
-        if not elements:
-            raise ConfigurationError("`data` must hold at least one sample. Received: an empty dataset")
-        batched = np.ndim(elements[0][1]) > 0
-        join = np.concatenate if batched else np.stack
-        data = tf.nest.map_structure(lambda *parts: join(parts), *elements)
-    if not isinstance(data, (tuple, list)) or len(data) != 2 or not isinstance(data[0], dict):
-        raise ArgumentTypeError(
-            "`data` must be a tuple (inputs, labels) with inputs a dict keyed by modality, or a "
-            f"tf.data.Dataset of such pairs. Received: data={describe_value(data)}"
-        )
-    inputs = {name: np.asarray(values) for name, values in data[0].items()}
-    return inputs, np.asarray(data[1])
-
-
 def accuracy(model, inputs, labels, batch_size=256):
     """Accuracy of a single-output classifier (argmax, or 0.5 threshold for one unit).
 
@@ -183,7 +156,7 @@ def accuracy(model, inputs, labels, batch_size=256):
         A float in [0, 1].
     """
     scores = np.asarray(model.predict(inputs, batch_size=batch_size, verbose=0))
-    predicted = (scores[:, 0] > 0.5).astype(int) if scores.shape[-1] == 1 else scores.argmax(axis=-1)
+    predicted = predicted_classes(scores, "binary" if scores.shape[-1] == 1 else "multiclass")
     return float(np.mean(predicted == np.asarray(labels).reshape(-1)))
 
 
@@ -193,7 +166,7 @@ def _check_levels(levels):
             f"`levels` must be a list of at least two noise levels in [0, 1]. Received: levels={describe_value(levels)}"
         )
     for level in levels:
-        check_level(level, "levels")
+        check_probability("levels", level)
     if np.any(np.diff(np.asarray(levels, float)) <= 0):
         raise ConfigurationError(f"`levels` must be strictly increasing. Received: levels={list(levels)!r}")
     return tuple(float(level) for level in levels)
@@ -249,7 +222,7 @@ def robustness(model, data, modality, noise, levels=DEFAULT_LEVELS, reference=No
             the data does not hold, an unknown noise or option, or bad levels.
     """
     _check_model(model)
-    inputs, labels = as_arrays(data)
+    inputs, labels = to_arrays(data)
     if modality not in inputs:
         raise ConfigurationError(
             f"`modality` must be one of the inputs {sorted(inputs)}. Received: modality={describe_value(modality)}"
@@ -257,7 +230,7 @@ def robustness(model, data, modality, noise, levels=DEFAULT_LEVELS, reference=No
     kind = "image" if noise == "missing" else modality
     check_options(noise_function(kind, noise), noise, options)
     levels = _check_levels(levels)
-    check_seed(seed)
+    check_non_negative_int("seed", seed)
     if isinstance(reference, RobustnessResult):
         if reference.levels != levels or (reference.modality, reference.noise) != (modality, noise):
             raise ConfigurationError(
@@ -307,7 +280,7 @@ def ablation(model, data, batch_size=256):
         ValueError: a model without one classification output.
     """
     _check_model(model)
-    inputs, labels = as_arrays(data)
+    inputs, labels = to_arrays(data)
     clean = accuracy(model, inputs, labels, batch_size)
     accuracies = {
         modality: accuracy(model, remove_modality(inputs, modality, model), labels, batch_size) for modality in inputs

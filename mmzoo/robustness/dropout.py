@@ -14,8 +14,8 @@ given as zeros (`remove_modality` knows both).
 import keras
 import numpy as np
 
+from mmzoo._checks import check_modality_dict
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.layers.missing_modalities import _check_modality_dict
 from mmzoo.layers.modality_dropout import ModalityDropout
 
 
@@ -76,7 +76,7 @@ def remove_modality(inputs, modality, model=None, rows=None):
         ConfigurationError: `modality` is not a key of `inputs`, or `rows`
             has the wrong shape.
     """
-    _check_modality_dict("inputs", inputs)
+    check_modality_dict("inputs", inputs)
     if modality not in inputs:
         raise ConfigurationError(
             f"`modality` must be one of the inputs {sorted(inputs)}. Received: modality={modality!r}"

@@ -24,8 +24,9 @@ import inspect
 
 import numpy as np
 
+from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo._deprecation import renamed_function
-from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.errors import ConfigurationError, describe_value
 from mmzoo.robustness import audio_noise, image_noise, text_noise
 from mmzoo.robustness.dropout import missing_value
 
@@ -69,36 +70,6 @@ def _check_modality(modality):
         raise ConfigurationError(
             f"`modality` must be one of {sorted(MODALITY_NOISES)} for noise. Received: modality={modality!r}"
         )
-
-
-def check_level(level, name="level"):
-    """Raises unless `level` is a number in [0, 1].
-
-    Args:
-        level: The received value.
-        name: Argument name used in the message.
-
-    Raises:
-        ArgumentTypeError: not a number.
-        ConfigurationError: outside [0, 1].
-    """
-    if isinstance(level, (bool, np.bool_)) or not isinstance(level, (int, float, np.integer, np.floating)):
-        raise ArgumentTypeError(f"`{name}` must be a number in [0, 1]. Received: {name}={describe_value(level)}")
-    if not 0.0 <= level <= 1.0:
-        raise ConfigurationError(f"`{name}` must be a number in [0, 1]. Received: {name}={level!r}")
-
-
-def check_seed(seed):
-    """Raises unless `seed` is a non-negative integer.
-
-    Raises:
-        ArgumentTypeError: not an integer.
-        ConfigurationError: negative.
-    """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise ArgumentTypeError(f"`seed` must be a non-negative integer. Received: seed={describe_value(seed)}")
-    if seed < 0:
-        raise ConfigurationError(f"`seed` must be a non-negative integer. Received: seed={seed!r}")
 
 
 def noise_function(modality, noise):
@@ -167,8 +138,8 @@ def corrupt(values, modality, noise, level, seed=0, **options):
             outside [0, 1], a negative seed, or values the noise cannot take.
     """
     function = noise_function(modality, noise)
-    check_level(level)
-    check_seed(seed)
+    check_probability("level", level)
+    check_non_negative_int("seed", seed)
     check_options(function, noise, options)
     values = np.asarray(values)
     if noise != "missing":

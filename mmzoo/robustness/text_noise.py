@@ -10,6 +10,7 @@ so for one seed a higher level affects a superset of the words.
 
 import numpy as np
 
+from mmzoo._checks import check_int
 from mmzoo.errors import ConfigurationError
 
 QWERTY_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
@@ -131,8 +132,7 @@ def token_replacement(ids, level, rng, vocab_size=None):
         )
     if vocab_size is None:
         vocab_size = int(ids.max()) + 1
-    if isinstance(vocab_size, bool) or not isinstance(vocab_size, (int, np.integer)) or vocab_size < 3:
-        raise ConfigurationError(f"`vocab_size` must be an integer of at least 3. Received: vocab_size={vocab_size!r}")
+    check_int("vocab_size", vocab_size, minimum=3)
     replace = (rng.random(ids.shape) < level) & (ids != 0)
     random_ids = rng.integers(2, vocab_size, size=ids.shape)
     return np.where(replace, random_ids, ids).astype(ids.dtype)

@@ -14,30 +14,11 @@ import keras
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo.assemble import branch_outputs
-from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo._checks import check_positive_number
+from mmzoo.errors import ConfigurationError
 from mmzoo.heads import CLASSIFICATION_TASKS, Head, heads_of
 
 AUXILIARY_SUFFIX = "_auxiliary"
-
-
-def check_auxiliary_weight(name, weight, allow_none=True):
-    """Raises unless `weight` is a positive number (the loss weight of each auxiliary head), or None if allowed.
-
-    Args:
-        name: The argument's name, for the message.
-        weight: The value received.
-        allow_none: Whether None (no auxiliary heads) is accepted.
-
-    Raises:
-        ConfigurationError: `weight` is not a positive number (or None).
-    """
-    if weight is None and allow_none:
-        return
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not weight > 0:
-        raise ConfigurationError(
-            f"`{name}` must be {'None or ' if allow_none else ''}the positive loss weight of each auxiliary "
-            f"head, e.g. 0.5. Received: {name}={describe_value(weight)}"
-        )
 
 
 @renamed_arguments(weight="loss_weight")
@@ -72,7 +53,7 @@ def with_auxiliary_heads(model, loss_weight=0.5):
         ConfigurationError: `loss_weight` is not positive, or the model has
             several outputs or a regression head.
     """
-    check_auxiliary_weight("loss_weight", loss_weight, allow_none=False)
+    check_positive_number("loss_weight", loss_weight)
     inputs, output, features = branch_outputs(model)
     heads = heads_of(model)
     if len(heads) != 1:

@@ -13,8 +13,9 @@ dropout therefore trains the rest of the network without that noise.
 """
 
 import keras
-import numpy as np
 import tensorflow as tf
+
+from mmzoo._arrays import join_batches
 
 
 def _consumers(model):
@@ -108,4 +109,4 @@ def cache_features(frozen, dataset):
     for inputs, labels in dataset:
         features = extract({name: inputs[name] for name in frozen})
         batches.append(({**inputs, **features}, labels))
-    return tf.nest.map_structure(lambda *parts: np.concatenate([np.asarray(part) for part in parts]), *batches)
+    return join_batches(batches)

@@ -1,8 +1,8 @@
 """Checkpoints that are never half-written: a training backup to resume from, and the best model.
 
-Every file is written under a temporary name in its final folder, then
-renamed over the final name (`os.replace`, atomic on POSIX and Windows): a
-run killed at any moment leaves either the previous file or the new one.
+Every file is written through `mmzoo._files` (a temporary name in its
+final folder, then renamed over the final name): a run killed at any moment
+leaves either the previous file or the new one.
 
 In a multi-worker cluster only the chief writes to the checkpoint folder;
 the other workers write to their own temporary folders, deleted at once, so

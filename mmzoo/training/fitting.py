@@ -6,10 +6,10 @@ import os
 import keras
 import tensorflow as tf
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_bool, check_non_negative_int, check_positive_int, check_positive_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.training import distributed_loop, recipe
-from mmzoo.training.auxiliary import check_auxiliary_weight, with_auxiliary_heads
+from mmzoo.training.auxiliary import with_auxiliary_heads
 from mmzoo.training.caching import cache_features, feature_model, frozen_branches
 from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile as compile_model
@@ -21,11 +21,6 @@ logger = logging.getLogger(__name__)
 
 BEST_MODEL_FILE = "best.keras"
 BACKUP_FOLDER = "backup"
-
-
-def _check_bool(name, value):
-    if not isinstance(value, bool):
-        raise ArgumentTypeError(f"`{name}` must be True or False. Received: {name}={value!r}")
 
 
 def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
@@ -55,11 +50,10 @@ def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, s
         )
     for name, value in (("mixed_precision", mixed_precision), ("cache_frozen", cache_frozen),
                         ("shuffle", shuffle)):
-        _check_bool(name, value)
+        check_bool(name, value)
     if early_stopping is not None and not isinstance(early_stopping, keras.callbacks.EarlyStopping):
         check_positive_int("early_stopping", early_stopping)
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-        raise ConfigurationError(f"`seed` must be a non-negative integer or None. Received: seed={seed!r}")
+    check_non_negative_int("seed", seed, allow_none=True)
     if not isinstance(callbacks, (list, tuple)) or not all(
             isinstance(callback, keras.callbacks.Callback) for callback in callbacks):
         raise ArgumentTypeError(
@@ -254,7 +248,7 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
     _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
                      checkpoint_dir, mixed_precision, early_stopping, seed, cache_frozen,
                      callbacks, shuffle, verbose)
-    check_auxiliary_weight("auxiliary_heads", auxiliary_heads)
+    check_positive_number("auxiliary_heads", auxiliary_heads, allow_none=True)
     if isinstance(learning_rate, str) and learning_rate != "cosine":
         raise ConfigurationError(
             "`learning_rate` must be a positive number, a LearningRateSchedule, 'cosine' or None. "

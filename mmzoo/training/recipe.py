@@ -16,7 +16,7 @@ side (`python bench/av_mnist.py`, `bench/results/av_mnist.md`):
 
 import keras
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 
 BATCH_SIZE = 64
 LEARNING_RATE = 1e-3

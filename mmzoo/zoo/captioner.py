@@ -9,8 +9,8 @@ import keras
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._checks import check_choice, check_positive_int
 from mmzoo._deprecation import renamed_arguments
-from mmzoo.branches._validation import check_choice, check_positive_int
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion
 from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding

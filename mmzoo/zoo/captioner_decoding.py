@@ -3,7 +3,7 @@
 import numpy as np
 from keras import ops
 
-from mmzoo.branches._validation import check_positive_int
+from mmzoo._checks import check_positive_int
 from mmzoo.zoo.captioner_data import END_ID, START_ID
 
 

@@ -5,7 +5,7 @@ import mmzoo.heads as heads
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._docstrings import shared_arguments
 from mmzoo.assemble import build_model
-from mmzoo.branches._validation import check_choice
+from mmzoo._checks import check_choice
 from mmzoo.errors import ConfigurationError
 from mmzoo.fusion import AttentionFusion, ConcatFusion, LateFusion, NonlinearFusion, WeightedFusion
 from mmzoo.zoo.example_data import example_inputs, labelled_data

@@ -9,7 +9,7 @@ from keras import ops
 from matplotlib import pyplot
 
 from mmzoo._deprecation import renamed_arguments
-from mmzoo.branches._validation import check_input_shape, check_positive_int
+from mmzoo._checks import check_input_shape, check_positive_int
 from mmzoo.plots import save_figure
 from mmzoo.zoo.example_data import example_inputs
 from mmzoo.zoo.registry import ZooEntry, register

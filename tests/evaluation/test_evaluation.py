@@ -17,6 +17,7 @@ from mmzoo import branches, heads
 from mmzoo.datasets import synthetic
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.evaluation import classification_metrics, evaluate, regression_metrics
+from mmzoo.evaluation.metrics import predicted_classes
 
 IMAGE_SIZE = 16
 
@@ -367,3 +368,13 @@ def test_evaluate_multitask_needs_class_names_by_output(multitask_model, audio_d
         evaluate(multitask_model, (inputs, _multitask_labels(tones)), class_names=["a", "b", "c", "d"])
     with pytest.raises(ConfigurationError, match=r"has no output 'digit'.*Received: name='digit'"):
         evaluate(multitask_model, (inputs, _multitask_labels(tones)))["digit"]
+
+
+def test_predicted_classes_is_the_one_rule_a_probability_must_exceed_the_threshold():
+    # As keras.metrics.binary_accuracy: exactly 0.5 is negative.
+    assert predicted_classes([0.5, 0.51, 0.2], "binary").tolist() == [0, 1, 0]
+    assert predicted_classes([[0.5], [0.9]], "binary").tolist() == [0, 1]
+    assert predicted_classes([[0.3, 0.7], [0.5, 0.5]], "binary").tolist() == [1, 0]
+    assert predicted_classes([[0.5, 0.6]], "multilabel").tolist() == [[0, 1]]
+    assert predicted_classes([[0.2, 0.5, 0.3]], "multiclass").tolist() == [1]
+    assert predicted_classes([0.6, 0.8], "binary", threshold=0.7).tolist() == [0, 1]

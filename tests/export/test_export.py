@@ -9,7 +9,7 @@ import pytest
 import mmzoo
 from mmzoo import branches, export, heads
 from mmzoo.datasets import synthetic
-from mmzoo.export._files import TEMPORARY_PREFIX
+from mmzoo._files import TEMPORARY_PREFIX
 from mmzoo.preprocessing.text import branch_kwargs, text_vectorizer
 
 # Largest difference of an output probability from the Keras model's, per quantization.

@@ -8,7 +8,7 @@ import pytest
 
 import mmzoo
 from mmzoo import branches, export, heads
-from mmzoo.export._files import TEMPORARY_PREFIX
+from mmzoo._files import TEMPORARY_PREFIX
 
 
 @pytest.fixture

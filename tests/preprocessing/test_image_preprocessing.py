@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mmzoo.errors import ConfigurationError
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.preprocessing import augmentation, decode_image, load_image
 
 
@@ -54,17 +54,17 @@ def test_load_image_raises_on_a_corrupt_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"size": (0, 4)}, "Received: size="),
-        ({"size": 32}, "Received: size="),
-        ({"channels": 4}, "Received: channels=4"),
-        ({"scale": "imagenet"}, "Received: scale='imagenet'"),
-        ({"channels": 1, "scale": "vgg16"}, "Received: channels=1"),
+        ({"size": (0, 4)}, ConfigurationError, "Received: size="),
+        ({"size": 32}, ArgumentTypeError, "Received: size="),
+        ({"channels": 4}, ConfigurationError, "Received: channels=4"),
+        ({"scale": "imagenet"}, ConfigurationError, "Received: scale='imagenet'"),
+        ({"channels": 1, "scale": "vgg16"}, ConfigurationError, "Received: channels=1"),
     ],
 )
-def test_invalid_arguments_are_rejected(kwargs, match):
-    with pytest.raises(ConfigurationError, match=match):
+def test_invalid_arguments_are_rejected(kwargs, error, match):
+    with pytest.raises(error, match=match):
         decode_image(_encoded(np.zeros((2, 2, 1), np.uint8), "png"), **kwargs)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mmzoo.errors import ConfigurationError
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.preprocessing import (LogMelSpectrogram, load_audio, log_mel_spectrogram, mel_filterbank,
                                  tf_log_mel_spectrogram)
 
@@ -78,16 +78,16 @@ def test_function_runs_inside_tf_data():
 
 
 @pytest.mark.parametrize(
-    "kwargs, match",
+    "kwargs, error, match",
     [
-        ({"n_mels": 0}, "Received: n_mels=0"),
-        ({"hop_length": 1.5}, "Received: hop_length=1.5"),
-        ({"sample_rate": 8000, "fmax": 6000.0}, "fmax=6000.0"),
-        ({"top_db": -3.0}, "Received: top_db=-3.0"),
+        ({"n_mels": 0}, ConfigurationError, "Received: n_mels=0"),
+        ({"hop_length": 1.5}, ArgumentTypeError, "Received: hop_length=1.5"),
+        ({"sample_rate": 8000, "fmax": 6000.0}, ConfigurationError, "fmax=6000.0"),
+        ({"top_db": -3.0}, ConfigurationError, "Received: top_db=-3.0"),
     ],
 )
-def test_layer_rejects_invalid_arguments(kwargs, match):
-    with pytest.raises(ConfigurationError, match=match):
+def test_layer_rejects_invalid_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         LogMelSpectrogram(**kwargs)
 
 

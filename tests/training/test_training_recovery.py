@@ -15,7 +15,8 @@ import pytest
 from training_models import build_small
 
 import mmzoo.training
-from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint, atomic_write
+from mmzoo._files import atomic_write
+from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 
 CHILD = pathlib.Path(__file__).with_name("child.py")
 
