@@ -9,11 +9,13 @@ from mmzoo.preprocessing.audio import (
     summary_vector,
 )
 from mmzoo.preprocessing.image import augmentation, decode_image, load_image
-from mmzoo.preprocessing.spectrogram import LogMelSpectrogram, mel_filterbank, tf_log_mel_spectrogram
+from mmzoo.preprocessing.spectrogram import (LOG_MEL_DEFAULTS, LogMelSpectrogram, log_mel_settings, mel_filterbank,
+                                             tf_log_mel_spectrogram)
 from mmzoo.preprocessing.text import branch_kwargs, load_vectorizer, save_vectorizer, text_vectorizer
 from mmzoo.preprocessing.wav import decode_audio_file
 
 __all__ = [
+    "LOG_MEL_DEFAULTS",
     "LogMelSpectrogram",
     "audio_features",
     "augmentation",
@@ -23,6 +25,7 @@ __all__ = [
     "load_audio",
     "load_image",
     "load_vectorizer",
+    "log_mel_settings",
     "log_mel_spectrogram",
     "mel_filterbank",
     "mfcc",

@@ -12,6 +12,7 @@ import numpy as np
 
 from mmzoo._checks import check_positive_int, check_positive_number
 from mmzoo.errors import ConfigurationError
+from mmzoo.preprocessing.spectrogram import LOG_MEL_DEFAULTS, log_mel_settings
 
 FEATURE_KINDS = ("waveform", "log_mel", "mfcc", "summary")
 
@@ -68,17 +69,7 @@ def pad_or_trim(waveform, length):
     return librosa.util.fix_length(np.asarray(waveform), size=int(length))
 
 
-def log_mel_spectrogram(
-    waveform,
-    sample_rate=16000,
-    n_fft=512,
-    hop_length=160,
-    n_mels=64,
-    fmin=0.0,
-    fmax=None,
-    top_db=80.0,
-    amin=1e-10,
-):
+def log_mel_spectrogram(waveform, sample_rate=LOG_MEL_DEFAULTS["sample_rate"], **options):
     """Computes a log-mel power spectrogram in decibels.
 
     Frames are centred (the signal is zero-padded by `n_fft // 2` on both
@@ -88,32 +79,25 @@ def log_mel_spectrogram(
     Args:
         waveform: Numpy array of shape `(samples,)`.
         sample_rate: Sample rate of `waveform`, in Hz.
-        n_fft: FFT and window length, in samples.
-        hop_length: Step between frames, in samples.
-        n_mels: Number of mel bands.
-        fmin: Lowest filter frequency, in Hz.
-        fmax: Highest filter frequency, in Hz; `None` means `sample_rate / 2`.
-        top_db: If not `None`, values more than `top_db` below the
-            spectrogram's maximum are raised to that floor.
-        amin: Power floor before taking the logarithm.
+        **options: The other log-mel settings (`n_fft`, `hop_length`,
+            `n_mels`, `fmin`, `fmax`, `top_db`, `amin`), with the defaults and
+            checks of
+            `mmzoo.preprocessing.spectrogram.LOG_MEL_DEFAULTS` and
+            `log_mel_settings`.
 
     Returns:
         A `float32` array of shape `(1 + samples // hop_length, n_mels)`, in dB
         relative to a power of 1.
+
+    Raises:
+        ArgumentTypeError, ConfigurationError: If a setting is unknown or
+            invalid.
     """
+    settings = log_mel_settings(sample_rate=sample_rate, **options)
     power = librosa.feature.melspectrogram(
-        y=np.asarray(waveform, dtype=np.float32),
-        sr=sample_rate,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        n_mels=n_mels,
-        fmin=fmin,
-        fmax=fmax,
-        center=True,
-        pad_mode="constant",
-        power=2.0,
-    )
-    decibels = librosa.power_to_db(power, ref=1.0, amin=amin, top_db=top_db)
+        **_librosa_mel_options(waveform, settings["sample_rate"], settings["n_fft"], settings["hop_length"],
+                               settings["n_mels"], settings["fmin"], settings["fmax"]), power=2.0)
+    decibels = librosa.power_to_db(power, ref=1.0, amin=settings["amin"], top_db=settings["top_db"])
     return decibels.T.astype(np.float32)
 
 
@@ -134,18 +118,14 @@ def mfcc(waveform, sample_rate=16000, n_mfcc=20, n_fft=512, hop_length=160, n_me
         A `float32` array of shape `(1 + samples // hop_length, n_mfcc)`.
     """
     coefficients = librosa.feature.mfcc(
-        y=np.asarray(waveform, dtype=np.float32),
-        sr=sample_rate,
-        n_mfcc=n_mfcc,
-        n_fft=n_fft,
-        hop_length=hop_length,
-        n_mels=n_mels,
-        fmin=fmin,
-        fmax=fmax,
-        center=True,
-        pad_mode="constant",
-    )
+        **_librosa_mel_options(waveform, sample_rate, n_fft, hop_length, n_mels, fmin, fmax), n_mfcc=n_mfcc)
     return coefficients.T.astype(np.float32)
+
+
+def _librosa_mel_options(waveform, sample_rate, n_fft, hop_length, n_mels, fmin, fmax):
+    """The arguments of librosa's mel features: centred frames, zero padding (as `tf_log_mel_spectrogram`)."""
+    return {"y": np.asarray(waveform, dtype=np.float32), "sr": sample_rate, "n_fft": n_fft, "hop_length": hop_length,
+            "n_mels": n_mels, "fmin": fmin, "fmax": fmax, "center": True, "pad_mode": "constant"}
 
 
 def summary_vector(features):

@@ -9,8 +9,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from mmzoo._checks import check_positive_int
-from mmzoo.errors import ConfigurationError
+from mmzoo._checks import check_number, check_positive_int, check_positive_number
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 
 def mel_filterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None):
@@ -61,17 +61,54 @@ def _mel_to_hz(mels):
     return np.where(mels >= _LOG_START_HZ / _MEL_STEP_HZ, logarithmic, linear)
 
 
-def tf_log_mel_spectrogram(
-    waveform,
-    sample_rate=16000,
-    n_fft=512,
-    hop_length=160,
-    n_mels=64,
-    fmin=0.0,
-    fmax=None,
-    top_db=80.0,
-    amin=1e-10,
-):
+LOG_MEL_DEFAULTS = {"sample_rate": 16000, "n_fft": 512, "hop_length": 160, "n_mels": 64, "fmin": 0.0,
+                    "fmax": None, "top_db": 80.0, "amin": 1e-10}
+"""The one definition of the log-mel settings and their defaults, shared by
+`log_mel_spectrogram` (librosa), `tf_log_mel_spectrogram` and `LogMelSpectrogram`."""
+
+
+def log_mel_settings(**options):
+    """Checks log-mel settings and completes them with `LOG_MEL_DEFAULTS`.
+
+    Args:
+        **options: Any of the settings of `LOG_MEL_DEFAULTS`.
+
+    Returns:
+        A dict of every setting: integers for the sizes, floats (or `None`)
+        for the rest.
+
+    Raises:
+        ArgumentTypeError: If a setting is unknown or of the wrong type.
+        ConfigurationError: If a size is not positive, the frequencies do
+            not satisfy 0 <= fmin < fmax <= sample_rate / 2, or `top_db` or
+            `amin` is not positive.
+    """
+    unknown = sorted(set(options) - set(LOG_MEL_DEFAULTS))
+    if unknown:
+        raise ArgumentTypeError(
+            f"`{unknown[0]}` is not a log-mel setting (those are {sorted(LOG_MEL_DEFAULTS)}). "
+            f"Received: {unknown[0]}={options[unknown[0]]!r}"
+        )
+    settings = {**LOG_MEL_DEFAULTS, **options}
+    for name in ("sample_rate", "n_fft", "hop_length", "n_mels"):
+        check_positive_int(name, settings[name])
+    check_number("fmin", settings["fmin"], minimum=0)
+    check_positive_number("fmax", settings["fmax"], allow_none=True)
+    check_positive_number("top_db", settings["top_db"], allow_none=True)
+    check_positive_number("amin", settings["amin"])
+    nyquist = settings["sample_rate"] / 2
+    upper = nyquist if settings["fmax"] is None else settings["fmax"]
+    if not settings["fmin"] < upper <= nyquist:
+        raise ConfigurationError(
+            "Frequencies must satisfy 0 <= fmin < fmax <= sample_rate / 2. "
+            f"Received: fmin={settings['fmin']}, fmax={settings['fmax']}, sample_rate={settings['sample_rate']}"
+        )
+    return {**{name: int(settings[name]) for name in ("sample_rate", "n_fft", "hop_length", "n_mels")},
+            **{name: None if settings[name] is None else float(settings[name])
+               for name in ("fmin", "fmax", "top_db", "amin")}}
+
+
+def tf_log_mel_spectrogram(waveform, sample_rate=LOG_MEL_DEFAULTS["sample_rate"], **options):
     """Computes a log-mel power spectrogram in decibels with `tf.signal`.
 
     Same parameters and conventions as
@@ -89,20 +126,27 @@ def tf_log_mel_spectrogram(
     Args:
         waveform: Float tensor of shape `(samples,)` or `(batch, samples)`.
         sample_rate: Sample rate of `waveform`, in Hz.
-        n_fft: FFT and window length, in samples.
-        hop_length: Step between frames, in samples.
-        n_mels: Number of mel bands.
-        fmin: Lowest filter frequency, in Hz.
-        fmax: Highest filter frequency, in Hz; `None` means `sample_rate / 2`.
-        top_db: Dynamic range kept below each spectrogram's maximum, in dB;
-            `None` keeps everything above `amin`.
-        amin: Power floor before taking the logarithm.
+        **options: The other log-mel settings (`LOG_MEL_DEFAULTS`): `n_fft`
+            (FFT and window length, in samples), `hop_length` (step between
+            frames, in samples), `n_mels`, `fmin` and `fmax` (filter
+            frequencies in Hz; `fmax` `None` means `sample_rate / 2`),
+            `top_db` (dynamic range kept below each spectrogram's maximum,
+            in dB, or `None`) and `amin` (power floor before the logarithm).
 
     Returns:
         A `float32` tensor of shape `(..., 1 + samples // hop_length, n_mels)`.
+
+    Raises:
+        ArgumentTypeError, ConfigurationError: If a setting is unknown or
+            invalid (see `log_mel_settings`).
     """
-    filterbank = tf.constant(mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax))
-    return _log_mel(waveform, filterbank, n_fft, hop_length, top_db, amin)
+    settings = log_mel_settings(sample_rate=sample_rate, **options)
+    filterbank = tf.constant(mel_filterbank(settings["sample_rate"], settings["n_fft"], settings["n_mels"],
+                                            settings["fmin"], settings["fmax"]))
+    return _log_mel(waveform, filterbank, settings["n_fft"], settings["hop_length"], settings["top_db"],
+                    settings["amin"])
+
+
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -132,45 +176,11 @@ class LogMelSpectrogram(keras.layers.Layer):
         `(batch, 1 + samples // hop_length, n_mels)`.
     """
 
-    def __init__(
-        self,
-        sample_rate=16000,
-        n_fft=512,
-        hop_length=160,
-        n_mels=64,
-        fmin=0.0,
-        fmax=None,
-        top_db=80.0,
-        amin=1e-10,
-        **kwargs,
-    ):
+    def __init__(self, sample_rate=LOG_MEL_DEFAULTS["sample_rate"], **kwargs):
+        options = {name: kwargs.pop(name) for name in LOG_MEL_DEFAULTS if name in kwargs}
         super().__init__(**kwargs)
-        for arg_name, value in (
-            ("sample_rate", sample_rate),
-            ("n_fft", n_fft),
-            ("hop_length", hop_length),
-            ("n_mels", n_mels),
-        ):
-            check_positive_int(arg_name, value)
-        nyquist = sample_rate / 2
-        upper = nyquist if fmax is None else fmax
-        if not 0 <= fmin < upper <= nyquist:
-            raise ConfigurationError(
-                "Frequencies must satisfy 0 <= fmin < fmax <= sample_rate / 2. "
-                f"Received: fmin={fmin}, fmax={fmax}, sample_rate={sample_rate}"
-            )
-        if top_db is not None and top_db <= 0:
-            raise ConfigurationError(f"`top_db` must be positive or None. Received: top_db={top_db}")
-        if amin <= 0:
-            raise ConfigurationError(f"`amin` must be positive. Received: amin={amin}")
-        self.sample_rate = int(sample_rate)
-        self.n_fft = int(n_fft)
-        self.hop_length = int(hop_length)
-        self.n_mels = int(n_mels)
-        self.fmin = float(fmin)
-        self.fmax = None if fmax is None else float(fmax)
-        self.top_db = None if top_db is None else float(top_db)
-        self.amin = float(amin)
+        for name, value in log_mel_settings(sample_rate=sample_rate, **options).items():
+            setattr(self, name, value)
 
     def build(self, input_shape):
         self.filterbank = tf.constant(
@@ -187,17 +197,7 @@ class LogMelSpectrogram(keras.layers.Layer):
         return (*input_shape[:-1], frames, self.n_mels)
 
     def get_config(self):
-        config = {
-            "sample_rate": self.sample_rate,
-            "n_fft": self.n_fft,
-            "hop_length": self.hop_length,
-            "n_mels": self.n_mels,
-            "fmin": self.fmin,
-            "fmax": self.fmax,
-            "top_db": self.top_db,
-            "amin": self.amin,
-        }
-        return {**super().get_config(), **config}
+        return {**super().get_config(), **{name: getattr(self, name) for name in LOG_MEL_DEFAULTS}}
 
 
 def _log_mel(waveform, filterbank, n_fft, hop_length, top_db, amin):

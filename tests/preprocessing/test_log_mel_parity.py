@@ -100,3 +100,17 @@ def test_mel_filterbank_equals_librosa(sample_rate, n_fft, n_mels, fmin, fmax):
 
     expected = librosa.filters.mel(sr=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax).T
     np.testing.assert_allclose(mel_filterbank(sample_rate, n_fft, n_mels, fmin, fmax), expected, rtol=1e-5, atol=1e-8)
+
+
+def test_the_three_log_mel_implementations_share_one_definition_of_their_settings():
+    from mmzoo.preprocessing import LOG_MEL_DEFAULTS, log_mel_settings
+
+    layer = LogMelSpectrogram()
+    assert {name: layer.get_config()[name] for name in LOG_MEL_DEFAULTS} == log_mel_settings()
+    waveform = np.random.default_rng(0).normal(size=4000).astype("float32")
+    np.testing.assert_allclose(tf_log_mel_spectrogram(waveform).numpy(), log_mel_spectrogram(waveform), atol=0.01)
+    for function in (log_mel_spectrogram, tf_log_mel_spectrogram):
+        with pytest.raises(ArgumentTypeError, match="n_ftt"):
+            function(waveform, n_ftt=256)
+        with pytest.raises(ConfigurationError, match="hop_length=0"):
+            function(waveform, hop_length=0)
