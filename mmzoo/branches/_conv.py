@@ -15,6 +15,15 @@ from mmzoo.errors import ConfigurationError
 
 PADDING_MODES = ("same", "valid")
 
+CONV_BLOCK_ARGS = """filters: Number of filters of each block; one block per entry.
+        kernel_size: Square convolution kernel size.
+        pool_size: Square max-pooling size after each convolution.
+        padding: `"same"` or `"valid"` convolution padding.
+        activation: Activation of the convolutions (and of `units`).
+        batch_norm: Whether to add BatchNormalization after each convolution.
+        dropout: Dropout rate on the pooled features (0 for none)."""
+"""The arguments of the Conv2D + MaxPooling blocks, as the branch builders document them."""
+
 
 def check_conv_arguments(filters, kernel_size, pool_size, padding, pooling, dropout, units):
     """Validates the arguments of a convolutional branch.

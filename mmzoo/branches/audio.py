@@ -9,7 +9,8 @@ import keras
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo.layers import BandMeanNormalization
-from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
+from mmzoo._docstrings import shared_arguments
+from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo._checks import (
     check_bool,
     check_input_shape,
@@ -56,6 +57,7 @@ def dense(input_dim=128, hidden_units=(128,), activation="relu", dropout=0.0,
     return keras.Model(inputs, x, name=name)
 
 
+@shared_arguments(conv_block_args=CONV_BLOCK_ARGS)
 def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
            padding="same", activation="relu", batch_norm=False, dropout=0.0,
            pooling="flatten", units=None, standardize=False, subtract_band_mean=False, name="audio_conv2d"):
@@ -64,13 +66,7 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
     Args:
         input_shape: `(time, frequency)` or `(time, frequency, 1)`; a 2-D
             spectrogram gets a channel axis inside the model.
-        filters: Number of filters of each block; one block per entry.
-        kernel_size: Square convolution kernel size.
-        pool_size: Square max-pooling size after each convolution.
-        padding: `"same"` or `"valid"` convolution padding.
-        activation: Activation of the convolutions (and of `units`).
-        batch_norm: Whether to add BatchNormalization after each convolution.
-        dropout: Dropout rate on the pooled features (0 for none).
+        {{conv_block_args}}
         pooling: `"flatten"`, `"avg"`, `"max"` or `"tokens"`.
         units: Width of a Dense layer on the pooled vector, or None.
         standardize: Whether to standardise the spectrogram to zero mean and

@@ -4,7 +4,8 @@ import os
 
 import keras
 
-from mmzoo.branches._conv import check_conv_arguments, check_spatial_size, conv_stack
+from mmzoo._docstrings import shared_arguments
+from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo.branches._pooling import pool_feature_map
 from mmzoo._checks import (
     POOLING_MODES,
@@ -92,6 +93,7 @@ def vgg16(input_shape=(224, 224, 3), weights=None, trainable=False,
     return keras.Model(inputs, features, name=name)
 
 
+@shared_arguments(conv_block_args=CONV_BLOCK_ARGS)
 def conv2d(input_shape=(64, 64, 3), filters=(32,), kernel_size=3, pool_size=2,
            padding="same", activation="relu", batch_norm=False, dropout=0.0,
            pooling="flatten", units=None, name="image_conv2d"):
@@ -103,13 +105,7 @@ def conv2d(input_shape=(64, 64, 3), filters=(32,), kernel_size=3, pool_size=2,
 
     Args:
         input_shape: `(height, width, channels)`.
-        filters: Number of filters of each block; one block per entry.
-        kernel_size: Square convolution kernel size.
-        pool_size: Square max-pooling size after each convolution.
-        padding: `"same"` or `"valid"` convolution padding.
-        activation: Activation of the convolutions (and of `units`).
-        batch_norm: Whether to add BatchNormalization after each convolution.
-        dropout: Dropout rate on the pooled features (0 for none).
+        {{conv_block_args}}
         pooling: `"flatten"`, `"avg"`, `"max"` or `"tokens"` (one token per
             spatial position, for attention fusion).
         units: Width of a Dense layer on the pooled vector, or None.

@@ -112,6 +112,17 @@ def add_data_options(parser):
     group.add_argument("--label-col", metavar="C", help="column of class labels (default: label)")
 
 
+def add_name_options(parser, meaning):
+    """Adds NAME, `--data` and the manifest column options (`train` and `prepare`).
+
+    Args:
+        parser: The subcommand's parser.
+        meaning: The help of NAME.
+    """
+    parser.add_argument("name", metavar="NAME", help=meaning)
+    add_data_options(parser)
+
+
 def add_model_options(parser):
     """Adds MODEL, `--data` and the manifest column options (`evaluate` and `export`).
 

@@ -27,11 +27,10 @@ def add_arguments(parser):
     Args:
         parser: The subcommand's parser.
     """
-    parser.add_argument("name", metavar="NAME", help="the model the files are decoded for (see `mmzoo list`)")
-    common.add_data_options(parser)
-    parser.add_argument("--out", required=True, metavar="DIR", help="folder of the shards (created, or resumed)")
+    common.add_name_options(parser, "the model the files are decoded for (see `mmzoo list`)")
     parser.add_argument("--rows-per-shard", type=common.positive_int, default=1024,
                         help="rows per shard file (default: 1024)")
+    parser.add_argument("--out", required=True, metavar="DIR", help="folder of the shards (created, or resumed)")
 
 
 def run(arguments):

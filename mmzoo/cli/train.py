@@ -44,8 +44,7 @@ def add_arguments(parser):
     Args:
         parser: The subcommand's parser.
     """
-    parser.add_argument("name", metavar="NAME", help="a fusion or a zoo classifier (see `mmzoo list`)")
-    common.add_data_options(parser)
+    common.add_name_options(parser, "a fusion or a zoo classifier (see `mmzoo list`)")
     parser.add_argument("--epochs", type=common.positive_int, default=10, help="training epochs (default: 10)")
     parser.add_argument("--out", required=True, metavar="DIR", help="new folder for the model and its files")
     parser.add_argument("--strategy", default="auto",
