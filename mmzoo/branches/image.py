@@ -9,6 +9,7 @@ from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_sp
 from mmzoo.branches._pooling import pool_feature_map
 from mmzoo._checks import (
     POOLING_MODES,
+    check_bool,
     check_choice,
     check_input_shape,
 )
@@ -78,8 +79,7 @@ def vgg16(input_shape=(224, 224, 3), weights=None, trainable=False,
             f"Received: input_shape={input_shape!r}"
         )
     _check_vgg16_weights(weights, input_shape)
-    if not isinstance(trainable, bool):
-        raise ArgumentTypeError(f"`trainable` must be a bool. Received: trainable={trainable!r}")
+    check_bool("trainable", trainable)
     check_choice("pooling", pooling, POOLING_MODES)
 
     backbone = keras.applications.VGG16(

@@ -5,12 +5,12 @@ import keras
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._checks import (
     OUTPUT_MODES,
+    check_bool,
     check_choice,
     check_positive_int,
     check_rate,
 )
 from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
-from mmzoo.errors import ArgumentTypeError
 
 
 def _check_token_sizes(vocab_size, sequence_length, embedding_dim):
@@ -70,9 +70,8 @@ def lstm(vocab_size, sequence_length=None, embedding_dim=64, units=64,
     check_rate("dropout", dropout)
     check_rate("recurrent_dropout", recurrent_dropout)
     check_choice("pooling", pooling, OUTPUT_MODES)
-    for flag_name, flag in (("bidirectional", bidirectional), ("mask_zero", mask_zero)):
-        if not isinstance(flag, bool):
-            raise ArgumentTypeError(f"`{flag_name}` must be a bool. Received: {flag_name}={flag!r}")
+    check_bool("bidirectional", bidirectional)
+    check_bool("mask_zero", mask_zero)
 
     inputs, x = _embedded_tokens(vocab_size, sequence_length, embedding_dim, mask_zero, name)
     recurrent = keras.layers.LSTM(
@@ -118,8 +117,7 @@ def embedding(vocab_size, sequence_length=None, embedding_dim=64, pooling="avg",
     _check_token_sizes(vocab_size, sequence_length, embedding_dim)
     check_choice("pooling", pooling, ("avg", "max", "tokens"))
     check_rate("dropout", dropout)
-    if not isinstance(mask_zero, bool):
-        raise ArgumentTypeError(f"`mask_zero` must be a bool. Received: mask_zero={mask_zero!r}")
+    check_bool("mask_zero", mask_zero)
 
     inputs, x = _embedded_tokens(vocab_size, sequence_length, embedding_dim, mask_zero, name)
     if dropout:

@@ -125,10 +125,10 @@ class AttentionFusion(Fusion):
             of steps is unknown appears once, followed by "...").
 
         Raises:
-            ValueError: the layer has not been built yet.
+            ConfigurationError: the layer has not been built yet.
         """
         if self.token_counts is None:
-            raise ValueError(f"Layer {self.name!r} has no tokens until it is built.")
+            raise ConfigurationError(f"Layer {self.name!r} has no tokens until it is built: call it on inputs first.")
         names = []
         for name, count in self.token_counts.items():
             names.extend([name] * count if count is not None else [name, "..."])

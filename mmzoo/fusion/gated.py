@@ -5,8 +5,8 @@ import itertools
 import keras
 from keras import ops
 
-from mmzoo._checks import check_positive_int
-from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo._checks import check_bool, check_positive_int
+from mmzoo.errors import ConfigurationError
 from mmzoo.fusion.base import Fusion
 
 
@@ -34,10 +34,8 @@ class DotGatedFusion(Fusion):
 
     def __init__(self, units=64, scaled=True, **kwargs):
         super().__init__(**kwargs)
-        if units is not None:
-            check_positive_int("units", units)
-        if not isinstance(scaled, bool):
-            raise ArgumentTypeError(f"`scaled` must be a bool. Received: scaled={scaled!r}")
+        check_positive_int("units", units, allow_none=True)
+        check_bool("scaled", scaled)
         self.units = units
         self.scaled = scaled
 

@@ -3,8 +3,7 @@
 import keras
 from keras import ops
 
-from mmzoo._checks import check_positive_int
-from mmzoo.errors import ArgumentTypeError
+from mmzoo._checks import check_bool, check_positive_int
 from mmzoo.fusion.base import Fusion
 
 
@@ -34,8 +33,7 @@ class WeightedFusion(Fusion):
     def __init__(self, units=64, activation=None, normalize=True, **kwargs):
         super().__init__(**kwargs)
         check_positive_int("units", units)
-        if not isinstance(normalize, bool):
-            raise ArgumentTypeError(f"`normalize` must be a bool. Received: normalize={normalize!r}")
+        check_bool("normalize", normalize)
         self.units = units
         self.activation = keras.activations.get(activation)
         self.normalize = normalize
