@@ -17,6 +17,7 @@ how to train and judge it.
 """
 
 import keras
+import numpy as np
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._docstrings import shared_arguments
@@ -355,3 +356,30 @@ def multitask(tasks, loss_weights=None):
         for name, head in tasks.items()
     }
     return MultitaskHead(renamed)
+
+
+def predicted_classes(probabilities, task, threshold=0.5):
+    """Turns predicted probabilities into classes: the one rule mmzoo uses everywhere.
+
+    A multiclass prediction is the most probable class; a binary or
+    multilabel output is positive when its probability is above `threshold`
+    (strictly above, as Keras' `binary_accuracy` decides).
+
+    Args:
+        probabilities: `(samples, classes)` for "multiclass"; `(samples,)`,
+            `(samples, 1)` or `(samples, 2)` (negative and positive columns)
+            for "binary"; `(samples, labels)` for "multilabel".
+        task: "multiclass", "binary" or "multilabel".
+        threshold: The probability a positive output must exceed.
+
+    Returns:
+        An int64 array: class ids `(samples,)`, or 0/1 indicators
+        `(samples, labels)` for "multilabel".
+    """
+    probabilities = np.asarray(probabilities)
+    if task == "multiclass":
+        return probabilities.argmax(axis=-1).astype("int64")
+    if task == "binary":
+        two_columns = probabilities.ndim == 2 and probabilities.shape[1] == 2
+        probabilities = probabilities[:, 1] if two_columns else probabilities.reshape(-1)
+    return (probabilities > threshold).astype("int64")

@@ -73,15 +73,15 @@ def run(arguments):
     common.load_tensorflow()
     from mmzoo import export
     from mmzoo.preprocessing import save_vectorizer
-    from mmzoo.robustness.curves import as_arrays
+    from mmzoo._arrays import to_arrays
 
     format_name = FORMATS[arguments.format]
     splits = ("train", "test") if format_name == "tflite_int8" else ("test",)
     model, vectorizers, decoding, data, _ = common.load_model_and_data(arguments, splits)
     common.make_parent(arguments.out)
     report = export.export_report(
-        model, as_arrays(data["test"]), os.path.dirname(os.path.abspath(arguments.out)), formats=(format_name,),
-        representative_data=as_arrays(data["train"])[0] if "train" in data else None,
+        model, to_arrays(data["test"]), os.path.dirname(os.path.abspath(arguments.out)), formats=(format_name,),
+        representative_data=to_arrays(data["train"])[0] if "train" in data else None,
         file_names={format_name: os.path.basename(arguments.out)})
     if format_name == "keras" and "text" in vectorizers:
         save_vectorizer(vectorizers["text"], export.vocabulary_path(arguments.out, "text"))

@@ -8,7 +8,7 @@ from sklearn import metrics as sk_metrics
 from mmzoo._checks import check_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.evaluation.reports import ClassificationReport, RegressionReport
-from mmzoo.heads import CLASSIFICATION_TASKS
+from mmzoo.heads import CLASSIFICATION_TASKS, predicted_classes
 
 
 def _numeric_array(name, value):
@@ -164,33 +164,6 @@ def _roc_auc_per_class(indicators, scores, class_names, notes):
             "negative samples of them; the macro ROC-AUC averages the other classes."
         )
     return values
-
-
-def predicted_classes(probabilities, task, threshold=0.5):
-    """Turns predicted probabilities into classes: the one rule mmzoo uses everywhere.
-
-    A multiclass prediction is the most probable class; a binary or
-    multilabel output is positive when its probability is above `threshold`
-    (strictly above, as Keras' `binary_accuracy` decides).
-
-    Args:
-        probabilities: `(samples, classes)` for "multiclass"; `(samples,)`,
-            `(samples, 1)` or `(samples, 2)` (negative and positive columns)
-            for "binary"; `(samples, labels)` for "multilabel".
-        task: "multiclass", "binary" or "multilabel".
-        threshold: The probability a positive output must exceed.
-
-    Returns:
-        An int64 array: class ids `(samples,)`, or 0/1 indicators
-        `(samples, labels)` for "multilabel".
-    """
-    probabilities = np.asarray(probabilities)
-    if task == "multiclass":
-        return probabilities.argmax(axis=-1).astype("int64")
-    if task == "binary":
-        two_columns = probabilities.ndim == 2 and probabilities.shape[1] == 2
-        probabilities = probabilities[:, 1] if two_columns else probabilities.reshape(-1)
-    return (probabilities > threshold).astype("int64")
 
 
 def classification_metrics(labels, probabilities, task="multiclass", class_names=None,

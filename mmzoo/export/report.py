@@ -8,7 +8,7 @@ import tensorflow as tf
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.evaluation.metrics import predicted_classes
+from mmzoo.heads import predicted_classes
 from mmzoo.export._data import check_model, input_arrays, input_names
 from mmzoo.export._files import size_in_bytes
 from mmzoo.export.formats import FORMATS, export_model, load_keras

@@ -25,7 +25,7 @@ import numpy as np
 from mmzoo._arrays import to_arrays
 from mmzoo._checks import check_non_negative_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
-from mmzoo.evaluation.metrics import predicted_classes
+from mmzoo.heads import predicted_classes
 from mmzoo.heads import prediction_layers
 from mmzoo.robustness.dropout import modality_dropout_layer, remove_modality
 from mmzoo.robustness.noise import check_options, corrupt, noise_function
