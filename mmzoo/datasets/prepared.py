@@ -160,8 +160,9 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
                   num_parallel_calls=tf.data.AUTOTUNE):
     """Streams a folder written by `prepare` as a `tf.data.Dataset`.
 
-    Shards are read by a parallel `interleave` of `TFRecordDataset`s, so
-    memory does not grow with the number of rows. Under a multi-worker
+    Shards are streamed (in order, or by a parallel `interleave` of four
+    shuffled shards at a time), so memory does not grow with the number of
+    rows. Under a multi-worker
     `tf.distribute` strategy, `tf.data` auto-sharding gives each worker its
     own shard files.
 
@@ -212,12 +213,13 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
     features = metadata["features"]
     files = tf.data.Dataset.from_tensor_slices(paths)
     if shuffle:
+        # Rows of up to four shards mixed, one at a time: memory holds a few rows per open shard.
         files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
-    # In order, the interleave reads whole shards one after the other (while it
-    # prefetches the next ones in parallel); shuffled, it mixes their rows.
-    block_length = 1 if shuffle else max(shard["rows"] for shard in metadata["shards"])
-    dataset = files.interleave(tf.data.TFRecordDataset, cycle_length=min(len(paths), 4), block_length=block_length,
-                               num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
+        dataset = files.interleave(tf.data.TFRecordDataset, cycle_length=min(len(paths), 4),
+                                   num_parallel_calls=num_parallel_calls, deterministic=False)
+    else:
+        # In order: the shards one after the other (reading is cheap; parsing below runs in parallel).
+        dataset = tf.data.TFRecordDataset(files)
     dataset = dataset.map(_parser(features), num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(metadata["rows"]))  # steps per epoch known
     if shuffle:
