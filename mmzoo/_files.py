@@ -13,6 +13,8 @@ import os
 import shutil
 import uuid
 
+from mmzoo.errors import DamagedFileError, MmzooError
+
 TEMPORARY_PREFIX = ".partial-"
 """Prefix of the temporary names files are written under before the rename."""
 
@@ -81,20 +83,58 @@ def write_json(path, content, indent=None):
     atomic_write(path, write)
 
 
-def read_json(path):
+@contextlib.contextmanager
+def reading(path, kind, remedy, argument="path", value=None):
+    """Turns any failure to read `path` inside the block into a `DamagedFileError` naming it.
+
+    The one rule for files mmzoo reads: a file that exists but cannot be
+    read (truncated, corrupt, of another kind) raises an error that says it
+    is damaged, names it and says what to do. mmzoo's own errors and a
+    missing file (`FileNotFoundError`) pass through unchanged.
+
+    Args:
+        path: The file being read.
+        kind: What the file should be, e.g. "`.keras` model".
+        remedy: What to do, one sentence, e.g. "Save the model again.".
+        argument: The argument that named the file (or the folder holding it).
+        value: That argument's value; defaults to `path`.
+
+    Raises:
+        DamagedFileError: the block raised anything else while reading.
+    """
+    try:
+        yield
+    except (MmzooError, FileNotFoundError):
+        raise
+    except Exception as error:  # noqa: BLE001 - every reader's own error means the same thing here
+        cause = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        raise DamagedFileError(
+            f"The {kind} file {os.fspath(path)!r} is damaged or is not a readable {kind} file "
+            f"({type(error).__name__}{': ' + cause if cause else ''}). {remedy} "
+            f"Received: {argument}={os.fspath(path if value is None else value)!r}"
+        ) from error
+
+
+def read_json(path, kind="JSON", remedy="Delete it or write it again."):
     """Returns the JSON content of `path`, or None when there is no such file.
 
     Args:
         path: The file path.
+        kind: What the file is, for the message of a damaged file.
+        remedy: What to do with a damaged file, one sentence.
 
     Returns:
         The decoded JSON content, or None.
+
+    Raises:
+        DamagedFileError: the file exists but is not readable UTF-8 JSON.
     """
     try:
-        with open(path, encoding="utf-8") as handle:
-            return json.load(handle)
+        handle = open(path, encoding="utf-8")
     except FileNotFoundError:
         return None
+    with handle, reading(path, kind, remedy):
+        return json.load(handle)
 
 
 def _remove(path):

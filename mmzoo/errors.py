@@ -19,6 +19,10 @@ class ArgumentTypeError(MmzooError, TypeError):
     """An argument has a type mmzoo cannot work with."""
 
 
+class DamagedFileError(ConfigurationError):
+    """A file mmzoo reads exists but cannot be read: truncated, corrupt or of another kind."""
+
+
 def describe_value(value):
     """Returns a short, readable description of ``value`` for error messages.
 

@@ -319,10 +319,16 @@ def multitask(tasks, loss_weights=None):
         ...     {"digit": multiclass(10), "speaker": multiclass(6)},
         ...     loss_weights={"digit": 1.0, "speaker": 0.5},
         ... )
+        >>> head = multitask([multiclass(10, name="digit"), multiclass(6, name="speaker")])
+
+    A dict cannot hold a key twice: in `{"digit": a, "digit": b}` Python
+    keeps `b` before `multitask` sees it. A list of named heads keeps every
+    entry, so two heads of the same name are refused there.
 
     Args:
-        tasks: Dict `{output name: head}` of single-output heads; each head
-            is renamed to its key.
+        tasks: Dict `{output name: head}` of single-output heads, each
+            renamed to its key; or a list of single-output heads, each
+            keeping its own `name`, which must be distinct.
         loss_weights: Optional dict `{output name: weight}`; missing names
             keep their head's own `loss_weight`.
 
@@ -330,13 +336,22 @@ def multitask(tasks, loss_weights=None):
         A `MultitaskHead`.
 
     Raises:
-        TypeError: `tasks` is not a dict of heads.
-        ValueError: fewer than two tasks, or `loss_weights` names an unknown
-            output.
+        TypeError: `tasks` is not a dict or list of heads.
+        ValueError: fewer than two tasks, two heads of a list share a name,
+            or `loss_weights` names an unknown output.
     """
+    if isinstance(tasks, (list, tuple)) and all(isinstance(head, Head) for head in tasks):
+        names = [head.name for head in tasks]
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise ConfigurationError(
+                f"The heads of `tasks` must have distinct names, and {repeated} is used more than once: "
+                f"name each head, e.g. multiclass(10, name='digit'). Received: tasks={names}"
+            )
+        tasks = {head.name: head for head in tasks}
     if not isinstance(tasks, dict) or not all(isinstance(head, Head) for head in tasks.values()):
         raise ArgumentTypeError(
-            "`tasks` must be a dict {output name: head} of single-output heads. "
+            "`tasks` must be a dict {output name: head} or a list of named single-output heads. "
             f"Received: tasks={tasks!r}"
         )
     if len(tasks) < 2:

@@ -12,6 +12,7 @@ import pathlib
 import numpy as np
 
 from mmzoo import data as bundled
+from mmzoo._files import reading
 from mmzoo.errors import ConfigurationError, describe_value
 
 BUNDLED = "av_mnist.npz"
@@ -41,6 +42,7 @@ def load_av_mnist(split="train", holdout="speaker", path=None):
 
     Raises:
         ConfigurationError: If `split` or `holdout` is invalid.
+        DamagedFileError: If the `.npz` file is damaged or not an AV-MNIST file.
         FileNotFoundError: If the `.npz` file does not exist.
     """
     if split not in SPLITS:
@@ -84,5 +86,7 @@ def _archive(path):
                 f"AV-MNIST file {str(file)!r} not found. Build it with "
                 "`python -m mmzoo.datasets.build_av_mnist --source <data folder> --out <file>`."
             )
-        with np.load(file) as archive:
+        remedy = ("Build it again with `python -m mmzoo.datasets.build_av_mnist --source <data folder> --out <file>`, "
+                  "or pass path=None for the copy shipped with mmzoo.")
+        with reading(file, "AV-MNIST `.npz`", remedy), np.load(file) as archive:
             yield archive

@@ -219,8 +219,36 @@ class LabelColumn:
             return f"label {describe_value(_plain(value))} is not one of class_names {self.class_names}"
         return None
 
+    def check_kinds(self, cells):
+        """Raises when the labels mix numbers and strings (1 and "1" would be two classes).
+
+        Args:
+            cells: The column's cells.
+
+        Raises:
+            ConfigurationError: numbers and strings are both present, and no
+                `class_names` says which labels exist.
+        """
+        if self.class_names is not None:
+            return
+        labels = [_plain(cell) for cell in cells if not _is_missing(cell)]
+        strings = sorted({label for label in labels if isinstance(label, str)})
+        numbers = sorted({label for label in labels if not isinstance(label, str)}, key=str)
+        if strings and numbers:
+            raise ConfigurationError(
+                f"The labels of column {self.column!r} mix numbers {numbers[:5]} and strings {strings[:5]}, "
+                "which would be different classes (1 and '1' are two): convert the column to one type "
+                f"(e.g. df[{self.column!r}].astype(str)) or give `class_names`. "
+                f"Received: label={self.column!r} with values {(numbers + strings)[:10]}"
+            )
+
     def fit(self, cells):
-        """Sets `class_names` from the usable cells if they were not given."""
+        """Sets `class_names` from the usable cells if they were not given.
+
+        Raises:
+            ConfigurationError: the labels mix numbers and strings (`check_kinds`).
+        """
+        self.check_kinds(cells)
         if self.class_names is None:
             self.class_names = sorted({_plain(cell) for cell in cells}, key=lambda name: (str(type(name)), name))
 

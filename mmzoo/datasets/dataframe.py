@@ -148,6 +148,8 @@ def from_dataframe(
         raise ConfigurationError(f"`df` has no row. Received: df with columns {list(df.columns)}")
     if not df.index.is_unique:
         df = df.reset_index(drop=True)
+    if label_reader:
+        label_reader.check_kinds(df[label].tolist())
 
     # With an in-memory cache, the check pass keeps what it decodes: the only decode of each file.
     bad_rows, decoded = _find_bad_rows(df, readers, num_parallel_calls, keep=cache is True)

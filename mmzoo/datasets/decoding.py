@@ -6,6 +6,7 @@ import os
 
 from mmzoo.datasets.dataframe import from_dataframe
 from mmzoo.datasets.prepared import from_prepared, prepare
+from mmzoo._files import atomic_write, read_json, reading
 from mmzoo.errors import ConfigurationError
 
 MODALITIES = ("image", "text", "audio")
@@ -136,8 +137,11 @@ class Decoding:
         Raises:
             ConfigurationError: If `model_path` does not end in ".keras".
         """
-        with open(decoding_path(model_path), "w", encoding="utf-8") as handle:
-            json.dump(dataclasses.asdict(self), handle, indent=1, default=str)
+        def write(temporary):
+            with open(temporary, "w", encoding="utf-8") as handle:
+                json.dump(dataclasses.asdict(self), handle, indent=1, default=str)
+
+        atomic_write(decoding_path(model_path), write)
 
     @classmethod
     def load(cls, model_path):
@@ -156,10 +160,11 @@ class Decoding:
         path = decoding_path(model_path)
         if not os.path.isfile(path):
             return None
-        with open(path, encoding="utf-8") as handle:
-            settings = json.load(handle)
-        settings["image_size"] = tuple(settings["image_size"])
-        return cls(**settings)
+        remedy = "Delete it and train again, or write it again with `Decoding.save`."
+        settings = read_json(path, kind="decoding settings JSON", remedy=remedy)
+        with reading(path, "decoding settings JSON", remedy):
+            settings["image_size"] = tuple(settings["image_size"])
+            return cls(**settings)
 
 
 def decoding_path(path):

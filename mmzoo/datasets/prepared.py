@@ -33,7 +33,7 @@ from mmzoo.datasets.columns import LabelColumn
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo._checks import check_choice, check_positive_int
-from mmzoo._files import atomic_write, read_json, write_json
+from mmzoo._files import atomic_write, read_json, reading, write_json
 
 METADATA = "metadata.json"
 PLAN = "plan.json"
@@ -44,6 +44,8 @@ PARTIAL_PREFIX = ".partial-"
 FILE_COLUMNS = ("image", "audio")
 PIPELINE_OPTIONS = ("batch_size", "shuffle", "seed", "cache", "num_parallel_calls", "text_vectorizer")
 
+
+_REPREPARE = "Run `prepare` again into a new folder (or delete this file and run it again)."
 
 def prepare(df, directory, image=None, text=None, audio=None, label=None, class_names=None, errors="raise",
             rows_per_shard=None, verbose=1, **options):
@@ -112,7 +114,9 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
 
     directory.mkdir(parents=True, exist_ok=True)
     if rows_per_shard is None:
-        rows_per_shard = (read_json(directory / PLAN) or {}).get("rows_per_shard", DEFAULT_ROWS_PER_SHARD)
+        plan = read_json(directory / PLAN, kind="preparation plan JSON", remedy=_REPREPARE) or {}
+        with reading(directory / PLAN, "preparation plan JSON", _REPREPARE, argument="directory"):
+            rows_per_shard = plan.get("rows_per_shard", DEFAULT_ROWS_PER_SHARD)
     with contextlib.suppress(FileNotFoundError):
         (directory / METADATA).unlink()
     write_json(directory / PLAN, {"rows_per_shard": rows_per_shard})
@@ -195,13 +199,18 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
             f"`directory` holds no complete preparation (no {METADATA}): run `prepare` (again; it resumes "
             f"where it stopped). Received: directory={str(directory)!r}"
         )
-    metadata = json.loads(metadata_path.read_text(encoding="utf-8"))
+    metadata = read_json(metadata_path, kind="prepared dataset metadata JSON", remedy=_REPREPARE)
+    if not isinstance(metadata, dict):
+        metadata = {"format": None}
     if metadata.get("format") != FORMAT:
         raise ConfigurationError(
             f"`directory` was not written by this version of `prepare` (format {metadata.get('format')!r}, "
             f"expected {FORMAT!r}). Received: directory={str(directory)!r}"
         )
-    paths = [str(directory / shard["file"]) for shard in metadata["shards"]]
+    with reading(metadata_path, "prepared dataset metadata JSON", _REPREPARE, argument="directory"):
+        paths = [str(directory / shard["file"]) for shard in metadata["shards"]]
+        features, rows = metadata["features"], int(metadata["rows"])
+        class_names, bad_rows = metadata["class_names"], [BadRow(*bad) for bad in metadata["bad_rows"]]
     missing = [path for path in paths if not os.path.isfile(path)]
     if missing:
         raise ConfigurationError(
@@ -210,7 +219,6 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         )
     check_positive_int("batch_size", batch_size, allow_none=True)
     check_positive_int("shuffle_buffer", shuffle_buffer)
-    features = metadata["features"]
     files = tf.data.Dataset.from_tensor_slices(paths)
     if shuffle:
         # Rows of up to four shards mixed, one at a time: memory holds a few rows per open shard.
@@ -221,7 +229,7 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         # In order: the shards one after the other (reading is cheap; parsing below runs in parallel).
         dataset = tf.data.TFRecordDataset(files)
     dataset = dataset.map(_parser(features), num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(metadata["rows"]))  # steps per epoch known
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(rows))  # steps per epoch known
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if batch_size is not None:
@@ -229,8 +237,8 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
     if text_vectorizer is not None and "text" in features["inputs"]:
         dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
     dataset = dataset.prefetch(tf.data.AUTOTUNE)
-    dataset.class_names = metadata["class_names"]
-    dataset.bad_rows = [BadRow(*bad) for bad in metadata["bad_rows"]]
+    dataset.class_names = class_names
+    dataset.bad_rows = bad_rows
     return dataset
 
 

@@ -1,10 +1,11 @@
 """`.keras` (with text vocabularies), SavedModel, and one entry point for every format."""
 
 import os
+import zipfile
 
 import keras
 
-from mmzoo._files import atomic_destination
+from mmzoo._files import atomic_destination, reading
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import check_model, input_names
 from mmzoo.export._files import check_destination
@@ -87,11 +88,19 @@ def load_keras(path):
         the vocabularies found next to it (empty if none).
 
     Raises:
+        ArgumentTypeError: `path` is not a path.
         ConfigurationError: `path` is not a file.
+        DamagedFileError: the file or a vocabulary next to it cannot be read
+            (e.g. truncated by an interrupted copy).
     """
+    if not isinstance(path, (str, os.PathLike)):
+        raise ArgumentTypeError(f"`path` must be a str or os.PathLike. Received: path={path!r}")
     if not os.path.isfile(path):
         raise ConfigurationError(f"`path` is not a file. Received: path={os.fspath(path)!r}")
-    model = keras.saving.load_model(path, safe_mode=True)
+    with reading(path, "`.keras` model", "Save or copy the model again (e.g. with mmzoo.export.save_keras)."):
+        if not zipfile.is_zipfile(path):
+            raise ValueError("not a zip archive, as every `.keras` file is; it may be truncated")
+        model = keras.saving.load_model(path, safe_mode=True)
     vectorizers = {
         name: load_vectorizer(vocabulary_path(path, name))
         for name in input_names(model)

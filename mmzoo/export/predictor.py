@@ -7,6 +7,7 @@ import numpy as np
 import tensorflow as tf
 
 from mmzoo._checks import check_positive_int
+from mmzoo._files import reading
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import first_dimension, input_arrays
 
@@ -43,7 +44,8 @@ class TFLitePredictor:
         with warnings.catch_warnings():
             # tf.lite.Interpreter warns that it moves to the ai_edge_litert package.
             warnings.simplefilter("ignore", UserWarning)
-            self._interpreter = tf.lite.Interpreter(model_path=os.fspath(path), num_threads=num_threads)
+            with reading(path, "TFLite", "Export the model again with mmzoo.export.export_tflite."):
+                self._interpreter = tf.lite.Interpreter(model_path=os.fspath(path), num_threads=num_threads)
         signatures = self._interpreter.get_signature_list()
         if len(signatures) != 1:
             raise ConfigurationError(

@@ -25,7 +25,7 @@ import keras
 import numpy as np
 
 from mmzoo._checks import check_int, check_positive_int
-from mmzoo._files import write_json
+from mmzoo._files import read_json, reading, write_json
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
 STANDARDIZE_OPTIONS = ("lower_and_strip_punctuation", "lower", "strip_punctuation", None)
@@ -177,21 +177,26 @@ def load_vectorizer(path):
     Raises:
         ConfigurationError: If the file is not a vocabulary written by
             `save_vectorizer`.
+        DamagedFileError: If the file is damaged (not JSON, or missing a field).
+        FileNotFoundError: If there is no such file.
     """
-    with open(path, encoding="utf-8") as handle:
-        payload = json.load(handle)
+    remedy = "Save the vectorizer again with mmzoo.preprocessing.save_vectorizer (or mmzoo.export.save_keras)."
+    payload = read_json(path, kind="vocabulary JSON", remedy=remedy)
+    if payload is None:
+        raise FileNotFoundError(f"No vocabulary file {os.fspath(path)!r}.")
     if not isinstance(payload, dict) or payload.get("format") != VOCABULARY_FORMAT:
         raise ConfigurationError(
             f"The file is not a vocabulary written by `save_vectorizer`. Received: path={os.fspath(path)!r}"
         )
-    return text_vectorizer(
-        vocabulary=payload["vocabulary"],
-        max_tokens=payload["max_tokens"],
-        sequence_length=payload["sequence_length"],
-        standardize=payload["standardize"],
-        split=payload["split"],
-        name=payload["name"],
-    )
+    with reading(path, "vocabulary JSON", remedy):
+        return text_vectorizer(
+            vocabulary=payload["vocabulary"],
+            max_tokens=payload["max_tokens"],
+            sequence_length=payload["sequence_length"],
+            standardize=payload["standardize"],
+            split=payload["split"],
+            name=payload["name"],
+        )
 
 
 def _as_adapt_data(corpus):

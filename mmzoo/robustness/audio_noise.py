@@ -28,6 +28,7 @@ import numpy as np
 
 from mmzoo import data as bundled
 from mmzoo._checks import check_positive_int
+from mmzoo._files import reading
 from mmzoo.errors import ConfigurationError
 
 NOISE_FILE = "background_noise.npz"
@@ -88,7 +89,9 @@ def background_recordings(sample_rate=8000):
                 "`python -m mmzoo.datasets.build_noise_excerpt --source <noise folder> --out "
                 "mmzoo/data/background_noise.npz`."
             )
-        with np.load(path) as archive:
+        remedy = ("Reinstall mmzoo, or build it again with `python -m mmzoo.datasets.build_noise_excerpt "
+                  "--source <noise folder> --out mmzoo/data/background_noise.npz`.")
+        with reading(path, "background noise `.npz`", remedy, argument="noise file"), np.load(path) as archive:
             waveforms = archive["waveforms"].astype(np.float32) / 32767.0
             names = [str(name) for name in archive["names"]]
             rate = int(archive["sample_rate"])

@@ -19,7 +19,7 @@ import tempfile
 
 import keras
 
-from mmzoo._files import atomic_write, read_json, write_json
+from mmzoo._files import atomic_write, read_json, reading, write_json
 from mmzoo.errors import ConfigurationError
 
 logger = logging.getLogger(__name__)
@@ -82,15 +82,25 @@ class BackupAndRestore(keras.callbacks.Callback):
 
         Returns:
             The number of epochs already done (0 without a backup).
+
+        Raises:
+            DamagedFileError: the backup's state or weights cannot be read.
         """
-        state = read_json(os.path.join(self.backup_dir, STATE_FILE))
+        state_path = os.path.join(self.backup_dir, STATE_FILE)
+        remedy = (f"Delete the folder {self.backup_dir!r} to train from the start (the best model next to it "
+                  "is kept).")
+        state = read_json(state_path, kind="training backup state JSON", remedy=remedy)
         if state is None:
             return 0
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        model.load_weights(os.path.join(self.backup_dir, state["weights"]))
-        logger.info("Restored the training state after epoch %d from %s.", state["epoch"], self.backup_dir)
-        return state["epoch"]
+        with reading(state_path, "training backup state JSON", remedy, argument="backup_dir", value=self.backup_dir):
+            weights = os.path.join(self.backup_dir, state["weights"])
+            epoch = int(state["epoch"])
+        with reading(weights, "training backup weights", remedy, argument="backup_dir", value=self.backup_dir):
+            model.load_weights(weights)
+        logger.info("Restored the training state after epoch %d from %s.", epoch, self.backup_dir)
+        return epoch
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1
@@ -143,8 +153,11 @@ class BestModelCheckpoint(keras.callbacks.Callback):
         self.chief = chief
         self.mode = _monitor_mode(monitor)
         self.record_path = os.path.splitext(self.filepath)[0] + ".json"
-        record = read_json(self.record_path) if resume else None
-        self.best = record["best"] if record else (math.inf if self.mode == "min" else -math.inf)
+        remedy = f"Delete it to keep the next best model whatever {filepath!r} scored."
+        record = read_json(self.record_path, kind="best-model record JSON", remedy=remedy) if resume else None
+        with reading(self.record_path, "best-model record JSON", remedy, argument="filepath", value=filepath):
+            best = float(record["best"]) if record else None
+        self.best = best if record else (math.inf if self.mode == "min" else -math.inf)
 
     def _improves(self, value):
         return value < self.best if self.mode == "min" else value > self.best

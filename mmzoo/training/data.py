@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import heads_of
+from mmzoo.training.values import FIRST_BATCHES, check_input_values, expects_unit_images, reads_missing_marks
 
 
 def model_inputs(model):
@@ -94,28 +95,29 @@ def _label_shapes(task, units):
     return ((units,),)
 
 
-def _check_label_values(argument, name, task, units, values):
+def _check_label_values(argument, name, task, units, values, where=""):
     if values.dtype.kind not in "biuf":
         raise ConfigurationError(
-            f"Labels of output {name!r} in `{argument}` must be numbers. "
+            f"Labels of output {name!r} in `{argument}`{where} must be numbers. "
             f"Received: {argument} labels dtype={values.dtype}"
         )
+    if not np.all(np.isfinite(values)):
+        raise ConfigurationError(
+            f"Labels of output {name!r} in `{argument}`{where} must be finite. "
+            f"Received: {argument} labels with {int(np.sum(~np.isfinite(values)))} NaN or inf"
+        )
     if values.size == 0 or task == "regression":
-        if not np.all(np.isfinite(values)):
-            raise ConfigurationError(
-                f"Labels of output {name!r} in `{argument}` must be finite. Received: {argument} labels with NaN or inf"
-            )
         return
     low, high = values.min(), values.max()
     if task == "multiclass":
         if low < 0 or high >= units or not np.all(np.mod(values, 1) == 0):
             raise ConfigurationError(
-                f"Labels of output {name!r} in `{argument}` must be class ids 0..{units - 1} "
+                f"Labels of output {name!r} in `{argument}`{where} must be class ids 0..{units - 1} "
                 f"(the head has {units} classes). Received: {argument} labels from {low} to {high}"
             )
     elif low < 0 or high > 1:
         raise ConfigurationError(
-            f"Labels of output {name!r} in `{argument}` must lie in [0, 1] for a {task} head. "
+            f"Labels of output {name!r} in `{argument}`{where} must lie in [0, 1] for a {task} head. "
             f"Received: {argument} labels from {low} to {high}"
         )
 
@@ -166,10 +168,11 @@ def check_data(data, argument, model):
 
     Checks the input names (missing and unexpected ones), per-sample shapes
     and kinds (numbers vs strings), the label names of a multitask model,
-    the label shapes each head needs, and for numpy labels their values
-    (class ids below the number of classes, binary targets in [0, 1]). For a
-    `tf.data.Dataset`, only the element spec is checked (its values are not
-    read).
+    the label shapes each head needs, and the values
+    (`mmzoo.training.values`: finite inputs and labels, class ids below the
+    number of classes, binary targets in [0, 1]; warnings for blank samples
+    and images outside [0, 1]). For a `tf.data.Dataset`, the element spec
+    and the values of its first `FIRST_BATCHES` batches are checked.
 
     Args:
         data: A `tf.data.Dataset` or a tuple `(inputs, labels)`.
@@ -212,6 +215,24 @@ def check_data(data, argument, model):
         label = labels[name]
         _check_label(argument, name, head.task, units[name], tuple(label.shape[skip:]),
                      None if is_dataset else label)
+    batches = _first_batches(data, skip) if is_dataset else [(inputs, labels)]
+    reads_missing, unit_images = reads_missing_marks(model), expects_unit_images(model)
+    for number, (batch_inputs, batch_labels) in enumerate(batches):
+        where = f" (batch {number} of the first {FIRST_BATCHES})" if is_dataset else ""
+        for name, value in batch_inputs.items():
+            if name in expected:
+                check_input_values(argument, name, value, reads_missing, unit_images, where)
+        if is_dataset:
+            batch_labels = batch_labels if isinstance(batch_labels, dict) else {next(iter(heads)): batch_labels}
+            for name, head in heads.items():
+                _check_label_values(argument, name, head.task, units[name], batch_labels[name], where)
+
+
+def _first_batches(dataset, batched):
+    """The first `FIRST_BATCHES` batches of a dataset as numpy `(inputs, labels)`."""
+    if not batched:
+        dataset = dataset.batch(64)
+    return [tf.nest.map_structure(np.asarray, element) for element in dataset.take(FIRST_BATCHES)]
 
 
 def _data_options():

@@ -2,6 +2,7 @@
 
 import logging
 import os
+import re
 
 import keras
 import tensorflow as tf
@@ -16,6 +17,7 @@ from mmzoo.training.compiling import compile as compile_model
 from mmzoo.training.data import check_data, to_dataset
 from mmzoo.training.precision import dtype_policy, mixed_policy_name
 from mmzoo.training.strategy import choose_strategy, get_strategy, is_chief, is_multi_worker
+from mmzoo.training.values import LossGuard
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +49,11 @@ def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, s
     if checkpoint_dir is not None and not isinstance(checkpoint_dir, (str, os.PathLike)):
         raise ArgumentTypeError(
             f"`checkpoint_dir` must be a folder path or None. Received: checkpoint_dir={checkpoint_dir!r}"
+        )
+    if checkpoint_dir is not None and os.path.exists(checkpoint_dir) and not os.path.isdir(checkpoint_dir):
+        raise ConfigurationError(
+            "`checkpoint_dir` must be a folder (created if missing), and a file of that name exists: give "
+            f"another path or move the file. Received: checkpoint_dir={os.fspath(checkpoint_dir)!r}"
         )
     for name, value in (("mixed_precision", mixed_precision), ("cache_frozen", cache_frozen),
                         ("shuffle", shuffle)):
@@ -244,6 +251,9 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
             non-positive epochs or batch size), the data's keys do not match
             the model's inputs or outputs, labels do not fit a head, or a
             model built beforehand is given with a non-default strategy.
+            Also during training: the loss became NaN or inf (the message
+            names the batch), or a later batch holds a class id outside the
+            head.
     """
     _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, strategy,
                      checkpoint_dir, mixed_precision, early_stopping, seed, cache_frozen,
@@ -294,14 +304,31 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
             compile_model(model, optimizer=trained.optimizer)
         all_callbacks, initial_epoch = _checkpointing(checkpoint_dir, trained, model, monitor, chief)
     stopper = _early_stopping(early_stopping, monitor)
-    all_callbacks += ([stopper] if stopper else []) + list(callbacks)
+    all_callbacks = [LossGuard("train")] + all_callbacks + ([stopper] if stopper else []) + list(callbacks)
 
-    if is_multi_worker(strategy):
-        history = distributed_loop.train(trained, strategy, train_data, validation_data, epochs=epochs,
-                                         initial_epoch=initial_epoch, callbacks=all_callbacks,
-                                         verbose=verbose if chief else 0)
-    else:
-        history = trained.fit(train_data, validation_data=validation_data, epochs=epochs,
-                              initial_epoch=initial_epoch, callbacks=all_callbacks, verbose=verbose,
-                              shuffle=False)
+    try:
+        if is_multi_worker(strategy):
+            history = distributed_loop.train(trained, strategy, train_data, validation_data, epochs=epochs,
+                                             initial_epoch=initial_epoch, callbacks=all_callbacks,
+                                             verbose=verbose if chief else 0)
+        else:
+            history = trained.fit(train_data, validation_data=validation_data, epochs=epochs,
+                                  initial_epoch=initial_epoch, callbacks=all_callbacks, verbose=verbose,
+                                  shuffle=False)
+    except tf.errors.InvalidArgumentError as error:
+        _raise_label_error(error)
+        raise
     return model, history
+
+
+def _raise_label_error(error):
+    """Turns TensorFlow's out-of-range label error (a batch after the first ones) into a clear error."""
+    found = re.search(r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)",
+                      str(error))
+    if found:
+        label, classes = found.groups()
+        raise ConfigurationError(
+            f"A label of the training or validation data is {label}, and the head has {classes} classes "
+            f"(ids 0..{int(classes) - 1}): the first batches were fine, a later one is not. Fix the labels "
+            f"or give the head more classes. Received: label={label}"
+        ) from None
