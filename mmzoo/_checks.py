@@ -199,6 +199,22 @@ def check_choice(name, value, choices):
         raise ConfigurationError(f"`{name}` must be one of {choices}. {_received(name, value)}")
 
 
+def check_type(name, value, types, wanted):
+    """Raises ``ArgumentTypeError`` unless ``value`` is an instance of ``types``.
+
+    Args:
+        name: Argument name used in the message.
+        value: The received value.
+        types: A type or tuple of types, as for ``isinstance``.
+        wanted: What the argument must be, for the message, e.g. "a keras.Model".
+
+    Raises:
+        ArgumentTypeError: ``value`` is not an instance of ``types``.
+    """
+    if not isinstance(value, types):
+        raise ArgumentTypeError(f"`{name}` must be {wanted}. {_received(name, value)}")
+
+
 def check_modality_dict(name, value):
     """Raises ``ArgumentTypeError`` unless ``value`` is a dict, ``ConfigurationError`` if it is empty."""
     wanted = "a non-empty dict keyed by modality"

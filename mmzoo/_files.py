@@ -115,13 +115,15 @@ def reading(path, kind, remedy, argument="path", value=None):
         ) from error
 
 
-def read_json(path, kind="JSON", remedy="Delete it or write it again."):
+def read_json(path, kind="JSON", remedy="Delete it or write it again.", argument="path", value=None):
     """Returns the JSON content of `path`, or None when there is no such file.
 
     Args:
         path: The file path.
         kind: What the file is, for the message of a damaged file.
         remedy: What to do with a damaged file, one sentence.
+        argument: The argument that named the file, as for `reading`.
+        value: That argument's value; defaults to `path`.
 
     Returns:
         The decoded JSON content, or None.
@@ -133,7 +135,7 @@ def read_json(path, kind="JSON", remedy="Delete it or write it again."):
         handle = open(path, encoding="utf-8")
     except FileNotFoundError:
         return None
-    with handle, reading(path, kind, remedy):
+    with handle, reading(path, kind, remedy, argument, value):
         return json.load(handle)
 
 

@@ -3,6 +3,7 @@
 import keras
 
 import mmzoo.fusion as fusion_catalogue
+from mmzoo._checks import check_rate
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.heads import Head, MultitaskHead, Prediction, prediction_layers
 from mmzoo.layers import ProductOfExperts
@@ -84,6 +85,7 @@ def _dropout_layer(modality_dropout):
             "`modality_dropout` must be None, a rate in [0, 1) or a "
             f"mmzoo.ModalityDropout layer. Received: modality_dropout={modality_dropout!r}"
         )
+    check_rate("modality_dropout", modality_dropout)
     return ModalityDropout(rate=modality_dropout, name="modality_dropout")
 
 

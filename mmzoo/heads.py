@@ -21,7 +21,7 @@ import numpy as np
 
 from mmzoo._deprecation import renamed_arguments
 from mmzoo._docstrings import shared_arguments
-from mmzoo._checks import check_positive_int, check_positive_int_sequence, check_rate
+from mmzoo._checks import check_choice, check_positive_int, check_positive_int_sequence, check_rate, check_type
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 TASK_ACTIVATIONS = {
@@ -77,7 +77,11 @@ def prediction_layers(model):
 
     Returns:
         Dict `{output name: Prediction layer}` in the model's output order.
+
+    Raises:
+        ArgumentTypeError: `model` is not a `keras.Model`.
     """
+    check_type("model", model, keras.Model, "a keras.Model")
     found = {layer.name: layer for layer in model.layers if isinstance(layer, Prediction)}
     return {name: found[name] for name in model.output_names if name in found}
 
@@ -126,6 +130,8 @@ class Head:
     """
 
     def __init__(self, task, units, name, hidden_units=(), dropout=0.0, loss_weight=1.0):
+        check_choice("task", task, CLASSIFICATION_TASKS + ("regression",))
+        check_positive_int("units", units)
         if not isinstance(name, str) or not name.isidentifier():
             raise ConfigurationError(
                 f"`name` must be a valid identifier (it names the output). Received: name={name!r}"
@@ -203,6 +209,11 @@ class MultitaskHead:
     """
 
     def __init__(self, tasks):
+        if not isinstance(tasks, dict) or not all(isinstance(head, Head) for head in tasks.values()):
+            raise ArgumentTypeError(
+                "`tasks` must be a dict {output name: head} of single-output heads (see `multitask`). "
+                f"Received: tasks={tasks!r}"
+            )
         self.tasks = tasks
 
     @property
@@ -391,6 +402,7 @@ def predicted_classes(probabilities, task, threshold=0.5):
         An int64 array: class ids `(samples,)`, or 0/1 indicators
         `(samples, labels)` for "multilabel".
     """
+    check_choice("task", task, CLASSIFICATION_TASKS)
     probabilities = np.asarray(probabilities)
     if task == "multiclass":
         return probabilities.argmax(axis=-1).astype("int64")

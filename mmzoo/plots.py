@@ -62,6 +62,8 @@ def save_figure(figure, path):
         TypeError: `path` is not a path.
         ValueError: the folder of `path` does not exist.
     """
+    if not hasattr(figure, "savefig"):
+        raise ArgumentTypeError(f"`figure` must be a matplotlib figure. Received: figure={describe_value(figure)}")
     _check_path(path)
     atomic_write(path, lambda temporary: figure.savefig(temporary, format="png", dpi=100))
     return path

@@ -13,6 +13,7 @@ from mmzoo._docstrings import shared_arguments
 from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo._checks import (
     check_bool,
+    check_bool,
     check_input_shape,
     check_positive_int,
     check_positive_int_sequence,
@@ -45,6 +46,7 @@ def dense(input_dim=128, hidden_units=(128,), activation="relu", dropout=0.0,
     check_positive_int("input_dim", input_dim)
     hidden_units = check_positive_int_sequence("hidden_units", hidden_units)
     check_rate("dropout", dropout)
+    check_bool("batch_norm", batch_norm)
 
     inputs = keras.Input(shape=(input_dim,), name=f"{name}_input")
     x = inputs

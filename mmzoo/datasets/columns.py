@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from mmzoo._checks import check_positive_number
+from mmzoo._checks import check_choice, check_positive_int_sequence, check_positive_number
 from mmzoo.errors import ConfigurationError, describe_value
 from mmzoo.preprocessing.audio import FEATURE_KINDS, audio_features, load_audio
-from mmzoo.preprocessing.image import decode_image, load_image
+from mmzoo.preprocessing.image import SCALE_OPTIONS, decode_image, load_image
 from mmzoo.preprocessing.spectrogram import tf_log_mel_spectrogram
 from mmzoo.preprocessing.wav import decode_audio_file
 
@@ -43,6 +43,10 @@ class ImageColumn:
     def __init__(self, column, base_dir, size, channels, scale):
         self.column = column
         self.base_dir = base_dir
+        # Named as `from_dataframe` and `prepare` take them.
+        check_positive_int_sequence("image_size", size, length=2)
+        check_choice("image_channels", channels, (1, 3))
+        check_choice("image_scale", scale, SCALE_OPTIONS)
         self.size = tuple(size) if isinstance(size, list) else size
         self.channels = channels
         self.scale = scale

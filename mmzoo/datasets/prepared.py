@@ -114,8 +114,9 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
 
     directory.mkdir(parents=True, exist_ok=True)
     if rows_per_shard is None:
-        plan = read_json(directory / PLAN, kind="preparation plan JSON", remedy=_REPREPARE) or {}
-        with reading(directory / PLAN, "preparation plan JSON", _REPREPARE, argument="directory"):
+        plan = read_json(directory / PLAN, kind="preparation plan JSON", remedy=_REPREPARE, argument="directory",
+                         value=str(directory)) or {}
+        with reading(directory / PLAN, "preparation plan JSON", _REPREPARE, argument="directory", value=str(directory)):
             rows_per_shard = plan.get("rows_per_shard", DEFAULT_ROWS_PER_SHARD)
     with contextlib.suppress(FileNotFoundError):
         (directory / METADATA).unlink()
@@ -199,7 +200,8 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
             f"`directory` holds no complete preparation (no {METADATA}): run `prepare` (again; it resumes "
             f"where it stopped). Received: directory={str(directory)!r}"
         )
-    metadata = read_json(metadata_path, kind="prepared dataset metadata JSON", remedy=_REPREPARE)
+    metadata = read_json(metadata_path, kind="prepared dataset metadata JSON", remedy=_REPREPARE,
+                         argument="directory", value=str(directory))
     if not isinstance(metadata, dict):
         metadata = {"format": None}
     if metadata.get("format") != FORMAT:
@@ -207,7 +209,8 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
             f"`directory` was not written by this version of `prepare` (format {metadata.get('format')!r}, "
             f"expected {FORMAT!r}). Received: directory={str(directory)!r}"
         )
-    with reading(metadata_path, "prepared dataset metadata JSON", _REPREPARE, argument="directory"):
+    with reading(metadata_path, "prepared dataset metadata JSON", _REPREPARE, argument="directory",
+                 value=str(directory)):
         paths = [str(directory / shard["file"]) for shard in metadata["shards"]]
         features, rows = metadata["features"], int(metadata["rows"])
         class_names, bad_rows = metadata["class_names"], [BadRow(*bad) for bad in metadata["bad_rows"]]

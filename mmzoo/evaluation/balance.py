@@ -19,7 +19,7 @@ from sklearn.preprocessing import StandardScaler
 import keras
 
 from mmzoo.assemble import branch_outputs
-from mmzoo._checks import check_positive_int, check_probability
+from mmzoo._checks import check_modality_dict, check_positive_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.training.data import check_data
 
@@ -68,6 +68,8 @@ def branch_features(model, inputs, batch_size=256):
         `{modality: float32 array (samples, features)}`, token outputs
         averaged over their steps.
     """
+    check_modality_dict("inputs", inputs)
+    check_positive_int("batch_size", batch_size)
     model_inputs, _, features = branch_outputs(model)
     extractor = keras.Model(model_inputs, features)
     values = extractor.predict({name: inputs[name] for name in model_inputs}, batch_size=batch_size, verbose=0)

@@ -27,6 +27,8 @@ def vocabulary_path(path, input_name):
     Returns:
         The JSON file next to it, e.g. "model.text.vocab.json".
     """
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path).endswith(".keras"):
+        raise ConfigurationError(f"`path` must be a '.keras' file path. Received: path={path!r}")
     return f"{os.fspath(path)[:-len('.keras')]}.{input_name}.vocab.json"
 
 

@@ -41,6 +41,7 @@ class TFLitePredictor:
             raise ArgumentTypeError(f"`path` must be a str or os.PathLike. Received: path={path!r}")
         if not os.path.isfile(path):
             raise ConfigurationError(f"`path` is not a file. Received: path={os.fspath(path)!r}")
+        check_positive_int("num_threads", num_threads, allow_none=True)
         with warnings.catch_warnings():
             # tf.lite.Interpreter warns that it moves to the ai_edge_litert package.
             warnings.simplefilter("ignore", UserWarning)

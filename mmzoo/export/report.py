@@ -118,6 +118,10 @@ def report_markdown(report):
         A Markdown string: the Keras model's accuracy, then one table row
         per format.
     """
+    if not isinstance(report, pd.DataFrame) or "keras_accuracy" not in report.attrs:
+        raise ArgumentTypeError(
+            f"`report` must be the DataFrame `export_report` returns. Received: report={report!r}"
+        )
     lines = [
         f"Keras model test accuracy: {report.attrs['keras_accuracy']:.4f}",
         "",

@@ -38,9 +38,9 @@ class BandMeanNormalization(keras.layers.Layer):
         super().__init__(**kwargs)
         if isinstance(time_axis, bool) or not isinstance(time_axis, int):
             raise ArgumentTypeError(f"`time_axis` must be an integer. Received: time_axis={time_axis!r}")
-        if time_axis == 0:
+        if time_axis not in (1, 2, -1, -2):
             raise ConfigurationError(
-                f"`time_axis` cannot be the batch axis (0). Received: time_axis={time_axis!r}"
+                f"`time_axis` must be 1 or 2 (-2 or -1) of a (batch, time, frequency) input. Received: time_axis={time_axis!r}"
             )
         self.time_axis = time_axis
 

@@ -1,6 +1,8 @@
 """`TokenAndPositionEmbedding`: token embeddings plus learned position embeddings."""
 
 import keras
+
+from mmzoo._checks import check_positive_int
 from keras import ops
 
 from mmzoo._deprecation import renamed_arguments
@@ -20,6 +22,9 @@ class TokenAndPositionEmbedding(keras.layers.Layer):
     @renamed_arguments(max_length="sequence_length")
     def __init__(self, vocab_size, sequence_length, embedding_dim, **kwargs):
         super().__init__(**kwargs)
+        for name, value in (("vocab_size", vocab_size), ("sequence_length", sequence_length),
+                            ("embedding_dim", embedding_dim)):
+            check_positive_int(name, value)
         self.vocab_size = vocab_size
         self.sequence_length = sequence_length
         self.embedding_dim = embedding_dim

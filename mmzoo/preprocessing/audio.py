@@ -7,10 +7,13 @@ matrix into the fixed-size vector of the `dense` audio branch.
 TensorFlow.
 """
 
+import os
+
 import librosa
 import numpy as np
 
 from mmzoo._checks import check_positive_int, check_positive_number
+from mmzoo._files import reading
 from mmzoo.errors import ConfigurationError
 from mmzoo.preprocessing.spectrogram import LOG_MEL_DEFAULTS, log_mel_settings
 
@@ -36,13 +39,16 @@ def load_audio(path, sample_rate=16000, duration=None):
     Raises:
         ConfigurationError: If `sample_rate` or `duration` is invalid, or the
             file holds no sample or non-finite samples.
-        soundfile.LibsndfileError: If the file cannot be decoded.
+        DamagedFileError: If the file cannot be decoded.
         FileNotFoundError: If the file does not exist.
     """
     check_positive_number("sample_rate", sample_rate)
     if duration is not None:
         check_positive_number("duration", duration)
-    waveform, _ = librosa.load(path, sr=sample_rate, mono=True)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"No audio file {os.fspath(path)!r}.")
+    with reading(path, "audio", "Check that it plays; convert it to 16-bit PCM WAV, or drop it."):
+        waveform, _ = librosa.load(path, sr=sample_rate, mono=True)
     if waveform.size == 0 or not np.all(np.isfinite(waveform)):
         raise ConfigurationError(
             f"The audio file holds no sample or non-finite samples. Received: path={str(path)!r}"
@@ -94,6 +100,7 @@ def log_mel_spectrogram(waveform, sample_rate=LOG_MEL_DEFAULTS["sample_rate"], *
             invalid.
     """
     settings = log_mel_settings(sample_rate=sample_rate, **options)
+    _check_waveform(waveform)
     power = librosa.feature.melspectrogram(
         **_librosa_mel_options(waveform, settings["sample_rate"], settings["n_fft"], settings["hop_length"],
                                settings["n_mels"], settings["fmin"], settings["fmax"]), power=2.0)
@@ -116,10 +123,37 @@ def mfcc(waveform, sample_rate=16000, n_mfcc=20, n_fft=512, hop_length=160, n_me
 
     Returns:
         A `float32` array of shape `(1 + samples // hop_length, n_mfcc)`.
+
+    Raises:
+        ArgumentTypeError, ConfigurationError: If a setting is invalid (as
+            `log_mel_settings` checks them), `n_mfcc` exceeds `n_mels`, or the
+            waveform is not finite.
     """
+    log_mel_settings(sample_rate=sample_rate, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels, fmin=fmin,
+                     fmax=fmax)
+    check_positive_int("n_mfcc", n_mfcc)
+    if n_mfcc > n_mels:
+        raise ConfigurationError(
+            f"`n_mfcc` must be at most `n_mels` ({n_mels}): each coefficient comes from the mel bands. "
+            f"Received: n_mfcc={n_mfcc}"
+        )
+    _check_waveform(waveform)
     coefficients = librosa.feature.mfcc(
         **_librosa_mel_options(waveform, sample_rate, n_fft, hop_length, n_mels, fmin, fmax), n_mfcc=n_mfcc)
     return coefficients.T.astype(np.float32)
+
+
+def _check_waveform(waveform):
+    values = np.asarray(waveform)
+    if values.dtype.kind not in "iuf" or values.ndim != 1:
+        raise ConfigurationError(
+            f"`waveform` must be a 1-D array of numbers. Received: waveform of shape {values.shape}, dtype {values.dtype}"
+        )
+    if not np.all(np.isfinite(values)):
+        raise ConfigurationError(
+            f"`waveform` must be finite. Received: waveform with {int(np.sum(~np.isfinite(values)))} NaN or inf "
+            f"(first {values[~np.isfinite(values)][0]})"
+        )
 
 
 def _librosa_mel_options(waveform, sample_rate, n_fft, hop_length, n_mels, fmin, fmax):

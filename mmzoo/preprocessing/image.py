@@ -10,6 +10,7 @@ import keras
 import tensorflow as tf
 
 from mmzoo._checks import check_choice, check_positive_int_sequence, check_probability
+from mmzoo._files import reading
 from mmzoo.errors import ConfigurationError
 
 SCALE_OPTIONS = ("unit", "vgg16")
@@ -67,10 +68,14 @@ def load_image(path, size=(224, 224), channels=3, scale="unit"):
 
     Raises:
         ConfigurationError: If an argument has an invalid value.
+        DamagedFileError: If the file is not a decodable image.
         tf.errors.NotFoundError: If the file does not exist.
-        tf.errors.InvalidArgumentError: If the file is not a decodable image.
     """
-    return decode_image(tf.io.read_file(str(path)), size=size, channels=channels, scale=scale).numpy()
+    _check_channels_and_scale(channels, scale)
+    check_positive_int_sequence("size", size, length=2)
+    contents = tf.io.read_file(str(path))
+    with reading(path, "image", "Check that it opens in an image viewer; convert it to PNG or JPEG, or drop it."):
+        return decode_image(contents, size=size, channels=channels, scale=scale).numpy()
 
 
 def augmentation(flip="horizontal", rotation=0.1, contrast=0.2, seed=None, name="image_augmentation"):

@@ -39,6 +39,7 @@ def mel_filterbank(sample_rate, n_fft, n_mels, fmin=0.0, fmax=None):
     1-2 s (numba), which every manifest pipeline would pay before its first
     batch.
     """
+    log_mel_settings(sample_rate=sample_rate, n_fft=n_fft, n_mels=n_mels, fmin=fmin, fmax=fmax)
     fmax = sample_rate / 2.0 if fmax is None else fmax
     bin_frequencies = np.fft.rfftfreq(n=n_fft, d=1.0 / sample_rate)
     band_edges = _mel_to_hz(np.linspace(_hz_to_mel(fmin), _hz_to_mel(fmax), n_mels + 2))

@@ -14,6 +14,7 @@ import struct
 import numpy as np
 import tensorflow as tf
 
+from mmzoo._checks import check_positive_number
 from mmzoo.preprocessing.audio import load_audio
 
 WAV_HEADER_BYTES = 36
@@ -34,6 +35,8 @@ def decode_audio_file(path, sample_rate, duration):
         tf.errors.InvalidArgumentError: (when the graph runs) if the file is
             empty, corrupt, or holds no sample.
     """
+    check_positive_number("sample_rate", sample_rate)
+    check_positive_number("duration", duration)
     length = int(round(duration * sample_rate))
     contents = tf.io.read_file(path)
 

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 
 from mmzoo._arrays import to_arrays
-from mmzoo._checks import check_non_negative_int, check_probability
+from mmzoo._checks import check_non_negative_int, check_positive_int, check_probability
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.heads import predicted_classes
 from mmzoo.heads import prediction_layers
@@ -113,7 +113,12 @@ def relative_robustness(levels, accuracies):
     Returns:
         A float; the mean accuracy over the noise range.
     """
-    levels, accuracies = np.asarray(levels, float), np.asarray(accuracies, float)
+    levels, accuracies = _as_curve("levels", levels), _as_curve("accuracies", accuracies)
+    if len(accuracies) != len(levels) or len(levels) < 2 or not levels[-1] > levels[0]:
+        raise ConfigurationError(
+            "`levels` must be at least two increasing levels, and `accuracies` one value per level. "
+            f"Received: levels={levels.tolist()}, accuracies={accuracies.tolist()}"
+        )
     return float(np.trapezoid(accuracies, levels) / (levels[-1] - levels[0]))
 
 
@@ -128,8 +133,24 @@ def effective_robustness(levels, accuracies, reference_accuracies):
     Returns:
         `relative(acc - acc[0]) - relative(ref - ref[0])`, a float.
     """
-    accuracies, reference = np.asarray(accuracies, float), np.asarray(reference_accuracies, float)
+    accuracies, reference = _as_curve("accuracies", accuracies), _as_curve("reference_accuracies", reference_accuracies)
+    if len(reference) != len(accuracies):
+        raise ConfigurationError(
+            "`reference_accuracies` must have one value per level, as `accuracies`. "
+            f"Received: accuracies={accuracies.tolist()}, reference_accuracies={reference.tolist()}"
+        )
     return relative_robustness(levels, (accuracies - accuracies[0]) - (reference - reference[0]))
+
+
+def _as_curve(name, values):
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ArgumentTypeError(f"`{name}` must be a sequence of numbers. Received: {name}={describe_value(values)}") \
+            from None
+    if array.ndim != 1 or not np.all(np.isfinite(array)):
+        raise ConfigurationError(f"`{name}` must be a 1-D sequence of finite numbers. Received: {name}={values!r}")
+    return array
 
 
 def _check_model(model, name="model"):
@@ -280,6 +301,7 @@ def ablation(model, data, batch_size=256):
         ValueError: a model without one classification output.
     """
     _check_model(model)
+    check_positive_int("batch_size", batch_size)
     inputs, labels = to_arrays(data)
     clean = accuracy(model, inputs, labels, batch_size)
     accuracies = {

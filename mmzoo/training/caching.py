@@ -16,6 +16,7 @@ import keras
 import tensorflow as tf
 
 from mmzoo._arrays import join_batches
+from mmzoo._checks import check_type
 
 
 def _consumers(model):
@@ -46,7 +47,11 @@ def frozen_branches(model):
     Returns:
         Dict `{input name: layer}` for each input whose only consumer is a
         layer with weights, none of them trainable, and one output.
+
+    Raises:
+        ArgumentTypeError: `model` is not a `keras.Model`.
     """
+    check_type("model", model, keras.Model, "a keras.Model")
     if not isinstance(model.input, dict):
         return {}
     frozen = {}
@@ -69,7 +74,12 @@ def feature_model(model, frozen):
     Returns:
         A `keras.Model` sharing the model's layers; the inputs named after
         frozen branches take those branches' outputs.
+
+    Raises:
+        ArgumentTypeError: `model` is not a `keras.Model` or `frozen` not a dict.
     """
+    check_type("model", model, keras.Model, "a keras.Model")
+    check_type("frozen", frozen, dict, "a dict {input name: layer} from frozen_branches")
     inputs = {}
     for name, tensor in model.input.items():
         if name in frozen:

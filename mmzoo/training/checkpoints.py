@@ -89,7 +89,8 @@ class BackupAndRestore(keras.callbacks.Callback):
         state_path = os.path.join(self.backup_dir, STATE_FILE)
         remedy = (f"Delete the folder {self.backup_dir!r} to train from the start (the best model next to it "
                   "is kept).")
-        state = read_json(state_path, kind="training backup state JSON", remedy=remedy)
+        state = read_json(state_path, kind="training backup state JSON", remedy=remedy, argument="backup_dir",
+                          value=self.backup_dir)
         if state is None:
             return 0
         if model.optimizer is not None and not model.optimizer.built:
@@ -153,9 +154,10 @@ class BestModelCheckpoint(keras.callbacks.Callback):
         self.chief = chief
         self.mode = _monitor_mode(monitor)
         self.record_path = os.path.splitext(self.filepath)[0] + ".json"
-        remedy = f"Delete it to keep the next best model whatever {filepath!r} scored."
-        record = read_json(self.record_path, kind="best-model record JSON", remedy=remedy) if resume else None
-        with reading(self.record_path, "best-model record JSON", remedy, argument="filepath", value=filepath):
+        remedy = f"Delete it to keep the next best model whatever {self.filepath!r} scored."
+        record = read_json(self.record_path, kind="best-model record JSON", remedy=remedy, argument="filepath",
+                           value=self.filepath) if resume else None
+        with reading(self.record_path, "best-model record JSON", remedy, argument="filepath", value=self.filepath):
             best = float(record["best"]) if record else None
         self.best = best if record else (math.inf if self.mode == "min" else -math.inf)
 
