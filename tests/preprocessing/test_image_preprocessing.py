@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, DamagedFileError
 from mmzoo.preprocessing import augmentation, decode_image, load_image
 
 
@@ -49,7 +49,7 @@ def test_load_image_reads_a_file(tmp_path):
 def test_load_image_raises_on_a_corrupt_file(tmp_path):
     path = tmp_path / "broken.png"
     path.write_bytes(_encoded(np.full((30, 30, 3), 9, np.uint8), "png").numpy()[:40])
-    with pytest.raises(tf.errors.InvalidArgumentError):
+    with pytest.raises(DamagedFileError, match=r"image file '.*broken.png' is damaged.*Received: path="):
         load_image(path, size=(4, 4))
 
 

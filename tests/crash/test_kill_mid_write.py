@@ -1,0 +1,97 @@
+"""SIGKILL in the middle of a write leaves the previous good file or none, never a half-written one.
+
+Each writer (`.keras` save, SavedModel and TFLite export, dataset
+preparation) runs in a child process that writes over and over; the child
+is killed at several moments, including before and during the first write.
+Only the temporary `.partial-*` names may hold a half-written file.
+"""
+
+import os
+import pathlib
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from mmzoo import datasets, export
+from mmzoo._files import TEMPORARY_PREFIX
+
+WRITER = pathlib.Path(__file__).with_name("writer.py")
+KILL_AFTER = (0.0, 0.15, 0.4, 0.8)
+"""Seconds after a complete write (0.0: as soon as the child starts, before any write) at which the child dies."""
+
+
+def _run_and_kill(writer, folder, delay):
+    """Starts the writer; kills it `delay` s after its first complete write (at once for 0)."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(pathlib.Path.cwd()), *sys.path])}
+    child = subprocess.Popen([sys.executable, str(WRITER), writer, str(folder)], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True, env=environment)
+    try:
+        if delay:
+            assert child.stdout.readline().strip() == "written", "the writer died before its first write"
+            time.sleep(delay)
+        else:
+            time.sleep(3.0)  # importing mmzoo and TensorFlow, perhaps the start of the first write
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+
+
+def _final_files(folder):
+    return sorted(name for name in os.listdir(folder) if not name.startswith(TEMPORARY_PREFIX))
+
+
+def _check_keras(folder):
+    files = _final_files(folder)
+    if "model.keras" in files:
+        model, _ = export.load_keras(folder / "model.keras")
+        assert model.count_params() > 1_000_000
+    return files
+
+
+def _check_saved_model(folder):
+    files = _final_files(folder)
+    if "model_saved" in files:
+        served = tf.saved_model.load(str(folder / "model_saved"))
+        assert served.serve({"audio": np.zeros((1, 256), np.float32)}).shape == (1, 10)
+    return files
+
+
+def _check_tflite(folder):
+    files = _final_files(folder)
+    if "model.tflite" in files:
+        assert export.TFLitePredictor(folder / "model.tflite").predict(
+            {"audio": np.zeros((1, 256), np.float32)}).shape == (1, 10)
+    return files
+
+
+def _check_prepare(folder):
+    """Every finished shard reads in full; a folder with metadata streams every row."""
+    for prepared in sorted(folder.glob("prepared-*")):
+        for shard in prepared.glob("shard-*.tfrecord"):
+            count = sum(1 for _ in tf.data.TFRecordDataset(str(shard)))  # raises DataLossError if truncated
+            assert count > 0
+        if (prepared / "metadata.json").exists():
+            rows = sum(int(labels.shape[0]) for _, labels in datasets.from_prepared(prepared, batch_size=500))
+            assert rows == 3000
+    return _final_files(folder)
+
+
+CHECKS = {"keras": _check_keras, "saved_model": _check_saved_model, "tflite": _check_tflite,
+          "prepare": _check_prepare}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("writer", sorted(CHECKS))
+def test_a_killed_writer_leaves_the_previous_file_or_none(writer, tmp_path):
+    for delay in KILL_AFTER:
+        folder = tmp_path / f"killed-after-{delay}"
+        folder.mkdir()
+        _run_and_kill(writer, folder, delay)
+        files = CHECKS[writer](folder)
+        if delay:
+            assert files, "the previous good file is gone"
