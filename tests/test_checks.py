@@ -40,6 +40,7 @@ RULES = [
     (_checks.check_input_shape, {"rank": 3}, [(28, 28, 1), [4, 4, np.int64(3)]], [28, "28x28", (28, 28.0, 1)],
      [(28, 28), (28, 0, 1), (1, 2, 3, 4)]),
     (_checks.check_modality_dict, {}, [{"image": 1}], [[1], "image", None], [{}]),
+    (_checks.check_type, {"types": dict, "wanted": "a dict"}, [{}, {"a": 1}], [[1], "a", None], []),
 ]
 IDS = [rule[0].__name__ for rule in RULES]
 

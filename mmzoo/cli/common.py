@@ -173,8 +173,9 @@ def read_manifest(path, names):
         frame = pd.read_csv(path)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         reason = " ".join(str(error).split()) or type(error).__name__
-        raise UsageError(f"the manifest {path!r} is damaged or is not a CSV text file ({reason}): check that it "
-                         "opens as text with one header row, or write it again (DataFrame.to_csv)") from error
+        raise UsageError(f"cannot read the manifest {path!r}: it is damaged or is not a CSV text file ({reason}); "
+                         "check that it opens as text with one header row, or write it again (DataFrame.to_csv)"
+                         ) from error
     if frame.empty:
         raise UsageError(f"the manifest {path!r} has no row")
     if not any(names.get(modality) for modality in MODALITIES):

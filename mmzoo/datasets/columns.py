@@ -15,7 +15,7 @@ import pandas as pd
 import tensorflow as tf
 
 from mmzoo._checks import check_choice, check_positive_int_sequence, check_positive_number
-from mmzoo.errors import ConfigurationError, describe_value
+from mmzoo.errors import ConfigurationError, DamagedFileError, describe_value
 from mmzoo.preprocessing.audio import FEATURE_KINDS, audio_features, load_audio
 from mmzoo.preprocessing.image import SCALE_OPTIONS, decode_image, load_image
 from mmzoo.preprocessing.spectrogram import tf_log_mel_spectrogram
@@ -61,6 +61,8 @@ class ImageColumn:
         """Decodes one file eagerly and returns why it is unusable, or `None`."""
         try:
             load_image(path, size=self.size, channels=self.channels, scale=self.scale)
+        except DamagedFileError as error:
+            return f"unreadable or corrupt image {path!r} ({_first_line(error.__cause__ or error)})"
         except (tf.errors.OpError, OSError) as error:
             return f"unreadable or corrupt image {path!r} ({_first_line(error)})"
         return None

@@ -18,7 +18,6 @@ followed by the vectorizer); its vocabulary is then stored in the ``.keras``
 file itself.
 """
 
-import json
 import os
 
 import keras

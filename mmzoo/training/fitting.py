@@ -323,8 +323,10 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
 
 def _raise_label_error(error):
     """Turns TensorFlow's out-of-range label error (a batch after the first ones) into a clear error."""
-    found = re.search(r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)",
-                      str(error))
+    text = str(error)
+    found = re.search(r"Received a label value of (-?\d+) which is outside the valid range of \[0, (\d+)\)", text)
+    if found is None and "SparseSoftmaxCrossEntropyWithLogits" in text:  # the deterministic kernel's words
+        found = re.search(r"indices\[[\d,]+\] = (-?\d+) is not in \[0, (\d+)\)", text)
     if found:
         label, classes = found.groups()
         raise ConfigurationError(

@@ -31,7 +31,7 @@ def data():
 def test_bad_modality_dropout_arguments():
     with pytest.raises(ArgumentTypeError, match="modality_dropout='yes'"):
         build(rate="yes")
-    with pytest.raises(ConfigurationError, match="rate=-0.1"):
+    with pytest.raises(ConfigurationError, match="modality_dropout=-0.1"):
         build(rate=-0.1)
 
 
