@@ -63,6 +63,13 @@ def _truncated_keras(tmp):
     return {"model.keras": str(path)}
 
 
+def _truncated_shard(tmp):
+    directory = datasets.prepare(_frame(), tmp / "p", text="text", label="label", verbose=0)
+    shard = next(directory.glob("shard-*.tfrecord"))
+    shard.write_bytes(shard.read_bytes()[:-5])
+    return {"p": str(directory)}
+
+
 def _manifest(tmp):
     path = tmp / "m.csv"
     pd.DataFrame({"text": ["a b", "c d"], "label": [0, 1]}).to_csv(path, index=False)
@@ -250,6 +257,8 @@ MATRIX = {
     ],
     "mmzoo.datasets.from_prepared": [
         Case("not prepared", lambda c: datasets.from_prepared(c.tmp), ValueErr, "directory", "tmp"),
+        Case("truncated shard", lambda c: datasets.from_prepared(c.files["p"]), Damaged, "directory", "shard-",
+             _truncated_shard),
         Case("damaged metadata", lambda c: datasets.from_prepared(c.tmp / "p"), Damaged, "directory", "metadata.json",
              lambda tmp: ((tmp / "p").mkdir(), (tmp / "p" / "metadata.json").write_text("{\"format"), {})[2]),
     ],

@@ -31,7 +31,7 @@ import tensorflow as tf
 
 from mmzoo.datasets.columns import LabelColumn
 from mmzoo.datasets.dataframe import BadRow, BadRowsError, _describe, _vectorize_text, from_dataframe
-from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
+from mmzoo.errors import ArgumentTypeError, ConfigurationError, DamagedFileError, describe_value
 from mmzoo._checks import check_choice, check_positive_int
 from mmzoo._files import atomic_write, read_json, reading, write_json
 
@@ -137,7 +137,7 @@ def prepare(df, directory, image=None, text=None, audio=None, label=None, class_
         if not written:
             atomic_write(path, lambda temporary, data=dataset: _write_records(data, temporary))
         kept = len(rows) - len({bad.row for bad in shard_bad_rows})
-        shards.append({"file": path.name, "rows": kept})
+        shards.append({"file": path.name, "rows": kept, "bytes": path.stat().st_size})
         if verbose:
             state = "kept (already written)" if written else f"written in {time.perf_counter() - began:.1f} s"
             print(f"prepare: shard {number + 1}/{len(starts)}, {kept:,} rows, {state}", flush=True)
@@ -192,6 +192,8 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         ConfigurationError: If `directory` holds no complete preparation
             (interrupted, or never prepared), a shard is missing, or an
             argument is invalid.
+        DamagedFileError: If the metadata cannot be read, or a shard has
+            another size than `prepare` wrote (truncated).
     """
     directory = _check_directory(directory)
     metadata_path = directory / METADATA
@@ -212,6 +214,7 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
     with reading(metadata_path, "prepared dataset metadata JSON", _REPREPARE, argument="directory",
                  value=str(directory)):
         paths = [str(directory / shard["file"]) for shard in metadata["shards"]]
+        sizes = [shard.get("bytes") for shard in metadata["shards"]]  # absent in folders of older versions
         features, rows = metadata["features"], int(metadata["rows"])
         class_names, bad_rows = metadata["class_names"], [BadRow(*bad) for bad in metadata["bad_rows"]]
     missing = [path for path in paths if not os.path.isfile(path)]
@@ -220,6 +223,13 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
             f"`directory` misses {len(missing)} shard(s), e.g. {missing[0]!r}: run `prepare` again. "
             f"Received: directory={str(directory)!r}"
         )
+    for path, size in zip(paths, sizes):
+        if size is not None and os.path.getsize(path) != size:
+            raise DamagedFileError(
+                f"The shard file {path!r} is damaged: {os.path.getsize(path)} bytes where `prepare` wrote {size} "
+                f"(truncated by a copy?). Delete it and run `prepare` again: it rewrites only the missing shards. "
+                f"Received: directory={str(directory)!r}"
+            )
     check_positive_int("batch_size", batch_size, allow_none=True)
     check_positive_int("shuffle_buffer", shuffle_buffer)
     files = tf.data.Dataset.from_tensor_slices(paths)
