@@ -207,9 +207,11 @@ def _pipeline(features, labels, readers, text_vectorizer, batch_size, shuffle, s
 def _find_bad_rows(df, readers, num_parallel_calls, keep=False):
     """Lists the bad cells: cheap checks row by row, then one parallel decode of every file.
 
-    The files are decoded by the same `load` the pipeline maps, in a `tf.data`
-    pass that keeps the index of each file it could decode; only the files it
-    could not are decoded again, one by one, to say why.
+    The files are decoded in a `tf.data` pass that keeps the index of each
+    file it could decode: by each reader's `check` (the decoding that can
+    fail, without the later steps that cannot), or with `keep` by the
+    `load` the pipeline maps. Only the files that failed are decoded again,
+    one by one, to say why.
 
     Returns:
         `(bad_rows, decoded)`: the `BadRow`s in row order, and with `keep`
@@ -228,7 +230,7 @@ def _find_bad_rows(df, readers, num_parallel_calls, keep=False):
             continue
         rows = df.index[~df.index.isin([bad.row for bad in bad_rows])]
         paths = reader.values(df.loc[rows, reader.column].tolist())
-        values = _decode_all(paths, reader.load, num_parallel_calls, keep)
+        values = _decode_all(paths, reader.load if keep else reader.check, num_parallel_calls, keep)
         for position in sorted(set(range(len(paths))) - set(values)):
             reason = reader.decode_problem(paths[position]) or f"the pipeline could not decode {paths[position]!r}"
             bad_rows.append(BadRow(rows[position], reader.column, reason))
@@ -243,7 +245,8 @@ def _decode_all(paths, load, num_parallel_calls, keep):
 
     Returns:
         `{position: decoded value, or None without keep}` of the paths that
-        decode to finite values; the others are missing.
+        decode (to finite values, for floating-point results); the others
+        are missing.
     """
     if not paths:
         return {}
@@ -251,8 +254,10 @@ def _decode_all(paths, load, num_parallel_calls, keep):
     @tf.autograph.experimental.do_not_convert
     def decode(position, path):
         features = load(path)
-        with tf.control_dependencies([tf.debugging.assert_all_finite(features, "non-finite values")]):
-            return tf.identity(position), (features if keep else tf.zeros((0,)))
+        if features.dtype.is_floating:
+            features = tf.debugging.assert_all_finite(features, "non-finite values")
+        # A data dependency: tf.data prunes ops that only control dependencies would keep.
+        return position, (features if keep else tf.size(features))
 
     positions = tf.data.Dataset.from_tensor_slices((tf.range(len(paths), dtype=tf.int64), paths))
     decoded = positions.map(decode, num_parallel_calls=num_parallel_calls, deterministic=False).ignore_errors()

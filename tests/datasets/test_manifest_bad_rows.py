@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+import soundfile
 
 from mmzoo.datasets import BadRowsError, from_dataframe
 from media_files import manifest
@@ -33,6 +34,13 @@ def _garbage_wav(folder, df):
 def _truncated_wav(folder, df):
     (folder / df.loc[BAD, "audio"]).write_bytes((folder / df.loc[BAD, "audio"]).read_bytes()[:30])
     return df, "audio", "corrupt audio"
+
+
+def _nan_wav(folder, df):
+    samples = np.full(4000, 0.1, dtype=np.float32)
+    samples[100] = np.nan
+    soundfile.write(str(folder / df.loc[BAD, "audio"]), samples, 8000, subtype="FLOAT")
+    return df, "audio", "finite"
 
 
 def _missing_file(folder, df):
@@ -67,7 +75,7 @@ def _unknown_label(folder, df):
 
 
 CASES = [
-    _break_png, _break_jpeg, _garbage_wav, _truncated_wav, _missing_file,
+    _break_png, _break_jpeg, _garbage_wav, _truncated_wav, _nan_wav, _missing_file,
     _missing_path, _empty_text, _non_text, _nan_label, _unknown_label,
 ]
 
