@@ -63,7 +63,6 @@ def _check_same(expected, received, what):
 
 def fit_save_reload(workdir, backend):
     """`training.fit` two epochs, save `.keras`, reload with safe_mode=True: identical predictions."""
-    import keras
     import numpy as np
 
     import mmzoo.training
@@ -169,15 +168,24 @@ def evaluate(workdir, backend):
 
 
 def mirrored_strategy(workdir, backend):
-    """`training.fit(strategy="mirrored")`: data parallel over this machine's devices."""
+    """`training.fit(strategy="mirrored")` on 2 CPU devices: the weights live on both, the loss is finite.
+
+    The worker process splits the CPU in two devices first (`XLA_FLAGS` for
+    JAX, logical devices for TensorFlow).
+    """
     import numpy as np
 
     import mmzoo.training
 
     inputs, labels = _synthetic()
-    _, history = mmzoo.training.fit(lambda: _small_model(), (inputs, labels), epochs=1, batch_size=16,
-                                    strategy="mirrored", verbose=0)
+    model, history = mmzoo.training.fit(lambda: _small_model(), (inputs, labels), epochs=1, batch_size=16,
+                                        strategy="mirrored", verbose=0)
     assert np.isfinite(history.history["loss"]).all()
+    if backend == "jax":
+        devices = model.trainable_variables[0].value.sharding.device_set
+    else:
+        devices = model.trainable_variables[0].value.values
+    assert len(devices) == 2, devices
 
 
 def saved_model_export(workdir, backend):
@@ -269,8 +277,9 @@ def measure(backend, names, workdir):
     if not installed(backend):
         return {name: "not installed" for name in names}
     command = [sys.executable, __file__, "--worker", backend, "--workdir", str(workdir), "--features", *names]
-    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "KERAS_BACKEND": backend},
-                            timeout=3600)
+    environment = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3",
+                   "XLA_FLAGS": "--xla_force_host_platform_device_count=2"}
+    result = subprocess.run(command, capture_output=True, text=True, env=environment, timeout=3600)
     lines = [line for line in result.stdout.splitlines() if line.startswith("{")]
     if result.returncode != 0 or not lines:
         detail = " ".join(result.stderr.split()[-30:])
@@ -324,6 +333,10 @@ def main():
     arguments = parser.parse_args()
     if arguments.worker:
         import keras  # first: importing TensorFlow before Keras crashes the torch backend
+        import tensorflow as tf
+
+        cpu = tf.config.list_physical_devices("CPU")[0]
+        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
         assert keras.backend.backend() == arguments.worker, keras.backend.backend()
         print(json.dumps(run_features(arguments.features, arguments.workdir, arguments.worker)), flush=True)

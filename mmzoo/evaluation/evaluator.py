@@ -46,7 +46,7 @@ def predict_with_labels(model, data, batch_size=32):
     names = list(heads)
     labels = {name: [] for name in names}
     predictions = {name: [] for name in names}
-    for batch_inputs, batch_labels in to_dataset(data, model, batch_size):
+    for batch_inputs, batch_labels in to_dataset(data, model, batch_size).as_numpy_iterator():  # any backend
         batch_predictions = _by_output(names, model.predict_on_batch(batch_inputs))
         batch_labels = _by_output(names, batch_labels)
         for name in names:
