@@ -63,6 +63,7 @@ def _check_same(expected, received, what):
 
 def fit_save_reload(workdir, backend):
     """`training.fit` two epochs, save `.keras`, reload with safe_mode=True: identical predictions."""
+    import keras
     import numpy as np
 
     import mmzoo.training
