@@ -35,11 +35,10 @@ def check_backend(model, what):
     `.keras` file: it loads on TensorFlow and exports there.
     """
     backend = keras.backend.backend()
-    random_state = [variable.path for variable in model.non_trainable_variables if "seed_generator" in variable.path]
+    random_state = any("seed_generator" in variable.path for variable in model.non_trainable_variables)
     if backend == "torch" or (backend == "jax" and what == "TFLite" and random_state):
-        reason = (f"its layers {sorted({path.split('/')[0] for path in random_state})} hold random state the "
-                  "JAX-to-TensorFlow conversion cannot carry" if backend == "jax" else
-                  "Keras writes no SavedModel of a whole model on PyTorch")
+        reason = ("its random layers (dropout, noise) hold a seed state the JAX-to-TensorFlow conversion "
+                  "cannot carry" if backend == "jax" else "Keras writes no SavedModel of a whole model on PyTorch")
         names = {"jax": "JAX", "torch": "PyTorch"}
         raise ConfigurationError(
             f"{what} export needs the TensorFlow backend of Keras; this process runs {names[backend]} "

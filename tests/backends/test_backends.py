@@ -71,3 +71,28 @@ def test_a_tf_distribute_strategy_on_another_backend_is_a_clear_error(tmp_path):
             strategy.choose_strategy("multi_worker")
         assert strategy.choose_strategy("mirrored")[0] == "mirrored"
         assert strategy.choose_strategy("auto")[0] == "default"
+
+
+def test_export_on_another_backend_is_a_clear_error_before_any_file(tmp_path):
+    """Runs in this process: the check reads the backend's name and the model's variables."""
+    from unittest import mock
+
+    import keras
+
+    import mmzoo
+    from mmzoo import branches, export, heads
+    from mmzoo.errors import ConfigurationError
+
+    plain = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.multiclass(3))
+    random = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,), dropout=0.3)},
+                               head=heads.multiclass(3))
+    with mock.patch.object(keras.backend, "backend", return_value="torch"):
+        with pytest.raises(ConfigurationError, match=r"SavedModel export needs the TensorFlow backend.*PyTorch "
+                                                     r"\(KERAS_BACKEND=torch\).*KERAS_BACKEND=tensorflow"):
+            export.export_saved_model(plain, tmp_path / "saved")
+        with pytest.raises(ConfigurationError, match="TFLite export needs the TensorFlow backend"):
+            export.export_tflite(plain, tmp_path / "model.tflite")
+    with mock.patch.object(keras.backend, "backend", return_value="jax"):
+        with pytest.raises(ConfigurationError, match=r"runs JAX .*random layers"):
+            export.export_tflite(random, tmp_path / "model.tflite")
+    assert not list(tmp_path.iterdir())
