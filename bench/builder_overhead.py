@@ -11,18 +11,25 @@ alternating which model goes first in each repetition. Each repetition
 times the two models back to back, so their ratio within a repetition is
 little affected by slow drifts of the machine's speed (other work on it);
 the headline is the median of these paired ratios, next to the median
-throughputs. Prints the table and writes it to `bench/results/builder_overhead.md`:
+throughputs. The same twins then train on JAX and PyTorch (each in its own
+process, when installed), side by side with TensorFlow's figures. Prints
+the tables and writes them to `bench/results/builder_overhead.md`:
 
     python bench/builder_overhead.py
 
-About three minutes on two CPU cores with the defaults.
+About three minutes per backend on two CPU cores with the defaults.
 """
 
 import argparse
+import importlib.metadata
+import importlib.util
+import json
 import os
 import pathlib
 import platform
 import statistics
+import subprocess
+import sys
 import time
 
 import keras
@@ -124,17 +131,8 @@ def measure(models, data, samples, repeats):
     return speeds
 
 
-def main(argv=None):
-    """Checks the twins agree, measures both, prints the table and writes it to bench/results/."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    parser.add_argument("--samples", type=int, default=8192)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--repeats", type=int, default=15)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args(argv)
-    if min(args.samples, args.batch_size, args.repeats) < 1:
-        parser.error("--samples, --batch-size and --repeats must be positive")
-
+def measure_backend(args):
+    """Builds the twins on this process's Keras backend, checks they agree, returns `(speeds, parameters)`."""
     keras.utils.set_random_seed(args.seed)
     inputs, labels = synthetic.generate(args.samples, task="image+text+audio", image_size=IMAGE_SIZE,
                                         sequence_length=SEQUENCE_LENGTH, audio_dim=AUDIO_DIM, seed=args.seed)
@@ -144,29 +142,92 @@ def main(argv=None):
     copy_weights(models["mmzoo"], models["by hand"])
     sample = {name: value[:256] for name, value in inputs.items()}
     np.testing.assert_allclose(models["mmzoo"].predict(sample, verbose=0),
-                               models["by hand"].predict(sample, verbose=0), rtol=1e-5, atol=1e-6)
+                               models["by hand"].predict(sample, verbose=0), rtol=1e-5, atol=1e-5)
     for model in models.values():
         model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return measure(models, data, args.samples, args.repeats), models["mmzoo"].count_params()
 
-    speeds = measure(models, data, args.samples, args.repeats)
+
+def other_backend(backend, argv):
+    """Runs the measurement in a fresh process on `backend`; returns its speeds, or None if not installed."""
+    if importlib.util.find_spec(backend) is None:
+        return None
+    environment = {**os.environ, "KERAS_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    result = subprocess.run([sys.executable, __file__, *argv, "--worker"], capture_output=True, text=True,
+                            env=environment, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    """Checks the twins agree, measures both on every backend, prints the tables and writes them to bench/results/."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--samples", type=int, default=8192)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    if min(args.samples, args.batch_size, args.repeats) < 1:
+        parser.error("--samples, --batch-size and --repeats must be positive")
+    if args.worker:
+        print(json.dumps(measure_backend(args)[0]))
+        return
+    if keras.backend.backend() != "tensorflow":
+        parser.error(f"run it on the TensorFlow backend (it runs JAX and PyTorch itself). "
+                     f"Received: KERAS_BACKEND={keras.backend.backend()}")
+
+    speeds, parameters = measure_backend(args)
     rows = []
     for phase, label in (("train", "training (fit)"), ("predict", "inference (predict)")):
         mine, theirs = speeds["mmzoo"][phase], speeds["by hand"][phase]
-        paired = statistics.median(m / t for m, t in zip(mine, theirs))
         rows.append(f"| {label} | {statistics.median(mine):,.0f} | {statistics.median(theirs):,.0f} | "
-                    f"{paired:.3f} |")
+                    f"{paired_ratio(mine, theirs):.3f} |")
+    backend_rows = []
+    for backend, name in (("tensorflow", "TensorFlow"), ("jax", "JAX"), ("torch", "PyTorch")):
+        found = speeds if backend == "tensorflow" else other_backend(backend, argv)
+        if found is None:
+            backend_rows.append(f"| {name} | not installed | | | |")
+            continue
+        mine, theirs = found["mmzoo"]["train"], found["by hand"]["train"]
+        backend_rows.append(
+            f"| {name} | {statistics.median(mine):,.0f} | {statistics.median(theirs):,.0f} | "
+            f"{paired_ratio(mine, theirs):.3f} | "
+            f"{statistics.median(mine) / statistics.median(speeds['mmzoo']['train']):.2f} |")
     report = "\n".join([
         "| samples/s, median | mmzoo.build_model | plain Keras by hand | median paired ratio (mmzoo / hand) |",
         "|---|---|---|---|",
         *rows,
         "",
-        f"Quickstart architecture ({models['mmzoo'].count_params():,} parameters, identical predictions "
-        f"checked), {args.samples} samples per run, batch {args.batch_size}, {args.repeats} repetitions. "
-        f"Command: `python bench/builder_overhead.py`. Machine: {os.cpu_count()} CPU cores "
-        f"({platform.machine()}), TensorFlow {tf.__version__}, Keras {keras.__version__}.",
+        "Training (`fit`, one epoch on the same `tf.data` pipeline) per Keras backend, each in its own process:",
+        "",
+        "| backend | mmzoo samples/s | by hand samples/s | median paired ratio (mmzoo / hand) | mmzoo / mmzoo on "
+        "TensorFlow |",
+        "|---|---|---|---|---|",
+        *backend_rows,
+        "",
+        f"Quickstart architecture ({parameters:,} parameters, identical predictions "
+        f"checked on each backend), {args.samples} samples per run, batch {args.batch_size}, {args.repeats} "
+        f"repetitions. Command: `python bench/builder_overhead.py{' ' + ' '.join(argv) if argv else ''}`. "
+        f"Machine: {os.cpu_count()} CPU cores ({platform.machine()}), TensorFlow {tf.__version__}, "
+        f"Keras {keras.__version__}{versions()}.",
     ])
     print(report)
     write_results(RESULTS, f"# Builder overhead\n\n{report}\n")
+
+
+def paired_ratio(mine, theirs):
+    """The median of the per-repetition ratios `mine / theirs`."""
+    return statistics.median(m / t for m, t in zip(mine, theirs))
+
+
+def versions():
+    """", JAX x, PyTorch y" for the backends installed."""
+    found = []
+    for module, name in (("jax", "JAX"), ("torch", "PyTorch")):
+        if importlib.util.find_spec(module) is not None:
+            found.append(f", {name} {importlib.metadata.version(module)}")
+    return "".join(found)
 
 
 if __name__ == "__main__":

@@ -316,10 +316,11 @@ def load_model_and_data(arguments, splits):
 
 
 def load_tensorflow():
-    """Imports TensorFlow and probes the devices with stderr silenced, so only mmzoo's own messages show.
+    """Imports Keras, then TensorFlow, with stderr silenced, so only mmzoo's own messages show.
 
-    TensorFlow writes device probing notes (oneDNN, CUDA drivers, cuInit)
-    from C++ before `TF_CPP_MIN_LOG_LEVEL` applies; they go to the null
+    Keras comes first: under `KERAS_BACKEND=torch`, importing TensorFlow
+    before Keras can crash the process. TensorFlow writes device probing
+    notes (oneDNN, CUDA drivers, cuInit) from C++ before `TF_CPP_MIN_LOG_LEVEL` applies; they go to the null
     device. Set `MMZOO_TF_LOG=1` to see them.
     """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -330,6 +331,7 @@ def load_tensorflow():
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)
     try:
+        import keras  # noqa: F401 - before TensorFlow, see above
         import tensorflow as tf
 
         tf.config.list_physical_devices()

@@ -17,6 +17,20 @@ def _by_output(output_names, values):
     return values if isinstance(values, dict) else {output_names[0]: values}
 
 
+def _predict_batch(model, inputs, size):
+    """`predict_on_batch` at a fixed batch size: a smaller (last) batch is padded and the padding dropped.
+
+    One batch shape means one trace of the model's predict function: a
+    smaller last batch would trace it again for every model evaluated, and
+    TensorFlow warns about retracing after a few models.
+    """
+    count = len(next(iter(inputs.values())))
+    if count < size:
+        inputs = {name: np.concatenate([value, np.repeat(value[-1:], size - count, axis=0)])
+                  for name, value in inputs.items()}
+    return tf.nest.map_structure(lambda output: np.asarray(output)[:count], model.predict_on_batch(inputs))
+
+
 def predict_with_labels(model, data, batch_size=32):
     """Runs a model over labelled data; returns the labels and predictions in one order.
 
@@ -46,8 +60,10 @@ def predict_with_labels(model, data, batch_size=32):
     names = list(heads)
     labels = {name: [] for name in names}
     predictions = {name: [] for name in names}
-    for batch_inputs, batch_labels in to_dataset(data, model, batch_size):
-        batch_predictions = _by_output(names, model.predict_on_batch(batch_inputs))
+    size = None
+    for batch_inputs, batch_labels in to_dataset(data, model, batch_size).as_numpy_iterator():  # any backend
+        size = size or len(next(iter(batch_inputs.values())))
+        batch_predictions = _by_output(names, _predict_batch(model, batch_inputs, size))
         batch_labels = _by_output(names, batch_labels)
         for name in names:
             labels[name].append(np.asarray(batch_labels[name]))

@@ -25,6 +25,29 @@ def check_model(model):
         )
 
 
+def check_backend(model, what):
+    """Raises before any work when the Keras backend in use cannot export `what` ("SavedModel", "TFLite").
+
+    Both are TensorFlow formats. On JAX, Keras traces the model to
+    TensorFlow (jax2tf), which works unless a layer carries random state
+    (dropout, noise) into a TFLite conversion; on PyTorch, Keras cannot
+    write a SavedModel of a whole model. The way out names the model's
+    `.keras` file: it loads on TensorFlow and exports there.
+    """
+    backend = keras.backend.backend()
+    random_state = any("seed_generator" in variable.path for variable in model.non_trainable_variables)
+    if backend == "torch" or (backend == "jax" and what == "TFLite" and random_state):
+        reason = ("its random layers (dropout, noise) hold a seed state the JAX-to-TensorFlow conversion "
+                  "cannot carry" if backend == "jax" else "Keras writes no SavedModel of a whole model on PyTorch")
+        names = {"jax": "JAX", "torch": "PyTorch"}
+        raise ConfigurationError(
+            f"{what} export needs the TensorFlow backend of Keras; this process runs {names[backend]} "
+            f"(KERAS_BACKEND={backend}) and {reason}. Save the model as .keras (mmzoo.export.save_keras) and "
+            f"export it with KERAS_BACKEND=tensorflow (e.g. `KERAS_BACKEND=tensorflow mmzoo export model.keras "
+            f"...`). Received: model={model.name!r}"
+        )
+
+
 def input_names(model):
     """Returns the names of a model's inputs (the modalities for `build_model` models)."""
     return [tensor.name for tensor in model.inputs]

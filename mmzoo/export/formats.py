@@ -7,7 +7,7 @@ import keras
 
 from mmzoo._files import atomic_destination, reading
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.export._data import check_model, input_names
+from mmzoo.export._data import check_backend, check_model, input_names
 from mmzoo.export._files import check_destination
 from mmzoo.export.tflite import QUANTIZATIONS, export_tflite
 from mmzoo.preprocessing.text import load_vectorizer, save_vectorizer
@@ -128,9 +128,12 @@ def export_saved_model(model, path, overwrite=False):
 
     Raises:
         ArgumentTypeError: an argument has the wrong type.
-        ConfigurationError: `path` exists without `overwrite=True`.
+        ConfigurationError: `path` exists without `overwrite=True`, or the
+            Keras backend in use cannot write a SavedModel (PyTorch: the
+            message says how to export through TensorFlow).
     """
     check_model(model)
+    check_backend(model, "SavedModel")
     path = check_destination(path, overwrite)
     with atomic_destination(path) as temporary:
         model.export(temporary, format="tf_saved_model", verbose=False)

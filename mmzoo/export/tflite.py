@@ -38,7 +38,7 @@ from mmzoo._files import atomic_destination
 from mmzoo.assemble import all_layers
 from mmzoo.errors import ConfigurationError
 from mmzoo.export._conversion_errors import unconvertible_error
-from mmzoo.export._data import check_model, first_dimension, input_arrays, input_names
+from mmzoo.export._data import check_backend, check_model, first_dimension, input_arrays, input_names
 from mmzoo.export._files import check_destination
 
 QUANTIZATIONS = ("float32", "float16", "dynamic_range", "int8")
@@ -72,10 +72,14 @@ def export_tflite(model, path, quantization="float32", representative_data=None,
 
     Raises:
         ArgumentTypeError: an argument has the wrong type.
-        ConfigurationError: an argument has a wrong value, or TFLite cannot
-            convert a layer of the model (the message names it).
+        ConfigurationError: an argument has a wrong value, TFLite cannot
+            convert a layer of the model (the message names it), or the
+            Keras backend in use cannot convert it (PyTorch, or JAX with
+            random layers: the message says how to export through
+            TensorFlow).
     """
     check_model(model)
+    check_backend(model, "TFLite")
     if quantization not in QUANTIZATIONS:
         raise ConfigurationError(
             f"`quantization` must be one of {QUANTIZATIONS}. Received: quantization={quantization!r}"

@@ -1,8 +1,10 @@
-"""Log-mel spectrogram in TensorFlow, inside `tf.data` or inside a model.
+"""Log-mel spectrogram inside `tf.data` or inside a model, on any Keras backend.
 
-`tf_log_mel_spectrogram` and the `LogMelSpectrogram` layer compute
-`mmzoo.preprocessing.audio.log_mel_spectrogram` (librosa) with `tf.signal`, so
-features can be computed on the accelerator and shipped inside a saved model.
+`tf_log_mel_spectrogram` (TensorFlow ops, for `tf.data`) and the
+`LogMelSpectrogram` layer (the ops of the Keras backend in use: TensorFlow,
+JAX or PyTorch) compute `mmzoo.preprocessing.audio.log_mel_spectrogram`
+(librosa) with one implementation, so features can be computed on the
+accelerator and shipped inside a saved model.
 
 Why not Keras 3's own `keras.layers.MelSpectrogram`: its mel filters and
 decibel scaling follow other conventions than librosa's, so its features are
@@ -15,7 +17,7 @@ in the graph, with librosa as the reference its tests compare against.
 
 import keras
 import numpy as np
-import tensorflow as tf
+from keras.src.utils.backend_utils import DynamicBackend
 
 from mmzoo._checks import check_number, check_positive_int, check_positive_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
@@ -70,6 +72,12 @@ def _mel_to_hz(mels):
     return np.where(mels >= _LOG_START_HZ / _MEL_STEP_HZ, logarithmic, linear)
 
 
+_TENSORFLOW = DynamicBackend("tensorflow")
+"""TensorFlow's ops, whatever `KERAS_BACKEND` is: `tf_log_mel_spectrogram` runs inside `tf.data`
+(as Keras' own preprocessing layers do, through the same `DynamicBackend`)."""
+_CURRENT_BACKEND = DynamicBackend()
+"""The ops of the Keras backend in use: the `LogMelSpectrogram` layer runs on TensorFlow, JAX and PyTorch."""
+
 LOG_MEL_DEFAULTS = {"sample_rate": 16000, "n_fft": 512, "hop_length": 160, "n_mels": 64, "fmin": 0.0,
                     "fmax": None, "top_db": 80.0, "amin": 1e-10}
 """The one definition of the log-mel settings and their defaults, shared by
@@ -118,7 +126,7 @@ def log_mel_settings(**options):
 
 
 def tf_log_mel_spectrogram(waveform, sample_rate=LOG_MEL_DEFAULTS["sample_rate"], **options):
-    """Computes a log-mel power spectrogram in decibels with `tf.signal`.
+    """Computes a log-mel power spectrogram in decibels with TensorFlow ops (inside `tf.data` too).
 
     Same parameters and conventions as
     `mmzoo.preprocessing.audio.log_mel_spectrogram`: centred frames
@@ -150,9 +158,9 @@ def tf_log_mel_spectrogram(waveform, sample_rate=LOG_MEL_DEFAULTS["sample_rate"]
             invalid (see `log_mel_settings`).
     """
     settings = log_mel_settings(sample_rate=sample_rate, **options)
-    filterbank = tf.constant(mel_filterbank(settings["sample_rate"], settings["n_fft"], settings["n_mels"],
-                                            settings["fmin"], settings["fmax"]))
-    return _log_mel(waveform, filterbank, settings["n_fft"], settings["hop_length"], settings["top_db"],
+    filterbank = mel_filterbank(settings["sample_rate"], settings["n_fft"], settings["n_mels"], settings["fmin"],
+                                settings["fmax"])
+    return _log_mel(_TENSORFLOW, waveform, filterbank, settings["n_fft"], settings["hop_length"], settings["top_db"],
                     settings["amin"])
 
 
@@ -192,13 +200,11 @@ class LogMelSpectrogram(keras.layers.Layer):
             setattr(self, name, value)
 
     def build(self, input_shape):
-        self.filterbank = tf.constant(
-            mel_filterbank(self.sample_rate, self.n_fft, self.n_mels, self.fmin, self.fmax)
-        )
+        self.filterbank = mel_filterbank(self.sample_rate, self.n_fft, self.n_mels, self.fmin, self.fmax)
         self.built = True
 
     def call(self, inputs):
-        return _log_mel(inputs, self.filterbank, self.n_fft, self.hop_length, self.top_db, self.amin)
+        return _log_mel(_CURRENT_BACKEND, inputs, self.filterbank, self.n_fft, self.hop_length, self.top_db, self.amin)
 
     def compute_output_shape(self, input_shape):
         samples = input_shape[-1]
@@ -209,22 +215,17 @@ class LogMelSpectrogram(keras.layers.Layer):
         return {**super().get_config(), **{name: getattr(self, name) for name in LOG_MEL_DEFAULTS}}
 
 
-def _log_mel(waveform, filterbank, n_fft, hop_length, top_db, amin):
-    waveform = tf.convert_to_tensor(waveform, dtype=tf.float32)
-    padding = [[0, 0]] * (waveform.shape.rank - 1) + [[n_fft // 2, n_fft // 2]]
-    padded = tf.pad(waveform, padding)
-    stft = tf.signal.stft(
-        padded,
-        frame_length=n_fft,
-        frame_step=hop_length,
-        fft_length=n_fft,
-        window_fn=tf.signal.hann_window,
-        pad_end=False,
-    )
-    power = tf.math.square(tf.math.real(stft)) + tf.math.square(tf.math.imag(stft))
-    mel = tf.tensordot(power, filterbank, axes=1)
-    decibels = 10.0 * tf.math.log(tf.maximum(mel, amin)) / tf.math.log(10.0)
+def _log_mel(backend, waveform, filterbank, n_fft, hop_length, top_db, amin):
+    """The log-mel computation, written once with the ops of `backend` (a Keras `DynamicBackend`)."""
+    waveform = backend.cast(backend.convert_to_tensor(waveform), "float32")
+    padding = [[0, 0]] * (len(waveform.shape) - 1) + [[n_fft // 2, n_fft // 2]]
+    padded = backend.numpy.pad(waveform, padding)
+    real, imaginary = backend.math.stft(padded, sequence_length=n_fft, sequence_stride=hop_length, fft_length=n_fft,
+                                        window="hann", center=False)
+    power = real * real + imaginary * imaginary
+    mel = backend.numpy.matmul(power, backend.convert_to_tensor(filterbank))
+    decibels = 10.0 * backend.numpy.log10(backend.numpy.maximum(mel, amin))
     if top_db is not None:
-        peak = tf.reduce_max(decibels, axis=[-2, -1], keepdims=True)
-        decibels = tf.maximum(decibels, peak - top_db)
+        peak = backend.numpy.max(decibels, axis=(-2, -1), keepdims=True)
+        decibels = backend.numpy.maximum(decibels, peak - top_db)
     return decibels

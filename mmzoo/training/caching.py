@@ -13,6 +13,7 @@ dropout therefore trains the rest of the network without that noise.
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from mmzoo._arrays import join_batches
@@ -110,13 +111,13 @@ def cache_features(frozen, dataset):
         A tuple `(inputs, labels)` of numpy arrays: frozen inputs replaced by
         their branch's features (float32), the others as they were.
     """
-    @tf.function(reduce_retracing=True)
-    def extract(inputs):
-        return {name: tf.cast(layer(inputs[name], training=False), tf.float32)
-                for name, layer in frozen.items()}
-
+    specs = dataset.element_spec[0]
+    inputs = {name: keras.Input(batch_shape=specs[name].shape, dtype=specs[name].dtype.name, name=name)
+              for name in frozen}
+    extractor = keras.Model(inputs, {name: layer(inputs[name], training=False) for name, layer in frozen.items()})
     batches = []
-    for inputs, labels in dataset:
-        features = extract({name: inputs[name] for name in frozen})
-        batches.append(({**inputs, **features}, labels))
+    for inputs, labels in dataset.as_numpy_iterator():  # numpy batches: every Keras backend takes them
+        features = extractor.predict_on_batch({name: inputs[name] for name in frozen})
+        batches.append(({**inputs, **{name: np.asarray(value, "float32") for name, value in features.items()}},
+                        labels))
     return join_batches(batches)

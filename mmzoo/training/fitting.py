@@ -16,7 +16,8 @@ from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile as compile_model
 from mmzoo.training.data import check_data, to_dataset
 from mmzoo.training.precision import dtype_policy, mixed_policy_name
-from mmzoo.training.strategy import choose_strategy, get_strategy, is_chief, is_multi_worker
+from mmzoo.training.strategy import (check_backend, choose_strategy, get_strategy, is_chief, is_multi_worker,
+                                     training_scope)
 from mmzoo.training.values import LossGuard
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,8 @@ def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, s
     check_positive_int("batch_size", batch_size)
     if not isinstance(strategy, tf.distribute.Strategy):
         choose_strategy(strategy)
+    elif strategy is not tf.distribute.get_strategy():
+        check_backend("given", strategy)
     if checkpoint_dir is not None and not isinstance(checkpoint_dir, (str, os.PathLike)):
         raise ArgumentTypeError(
             f"`checkpoint_dir` must be a folder path or None. Received: checkpoint_dir={checkpoint_dir!r}"
@@ -312,9 +315,10 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
                                              initial_epoch=initial_epoch, callbacks=all_callbacks,
                                              verbose=verbose if chief else 0)
         else:
-            history = trained.fit(train_data, validation_data=validation_data, epochs=epochs,
-                                  initial_epoch=initial_epoch, callbacks=all_callbacks, verbose=verbose,
-                                  shuffle=False)
+            with training_scope(strategy):
+                history = trained.fit(train_data, validation_data=validation_data, epochs=epochs,
+                                      initial_epoch=initial_epoch, callbacks=all_callbacks, verbose=verbose,
+                                      shuffle=False)
     except tf.errors.InvalidArgumentError as error:
         _raise_label_error(error)
         raise

@@ -1,9 +1,19 @@
-"""Choosing a `tf.distribute.Strategy`: one device, several GPUs, several machines, a TPU."""
+"""Choosing a strategy: one device, several GPUs, several machines, a TPU.
 
+On the TensorFlow backend a strategy is a `tf.distribute.Strategy`. On JAX,
+"mirrored" is Keras 3's own `keras.distribution.DataParallel` over this
+machine's devices, behind the same interface (`KerasDataParallel`). The
+other strategies are `tf.distribute`, which drives the TensorFlow backend
+only: asked for on another backend, they raise a `ConfigurationError`
+naming the backend and what to do.
+"""
+
+import contextlib
 import json
 import logging
 import os
 
+import keras
 import tensorflow as tf
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
@@ -39,6 +49,61 @@ def _tpu_address():
     return None
 
 
+class KerasDataParallel:
+    """Data parallelism on the JAX backend with `keras.distribution.DataParallel`, used like a strategy.
+
+    The model's variables are replicated on every device of this machine
+    and each batch is split between them. `scope()` makes the distribution
+    current (building, compiling and training within it distribute).
+
+    Args:
+        devices: The JAX devices to use; by default all of them
+            (`keras.distribution.list_devices()`).
+    """
+
+    def __init__(self, devices=None):
+        self.distribution = keras.distribution.DataParallel(devices=devices)
+        self.num_replicas_in_sync = len(self.distribution.device_mesh.devices.flatten())
+
+    def scope(self):
+        """A context in which Keras builds and trains with the distribution."""
+        return self.distribution.scope()
+
+
+BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
+
+
+def check_backend(kind, strategy):
+    """Raises when the strategy `kind` cannot run on the Keras backend in use.
+
+    Args:
+        kind: "default", "mirrored", "multi_worker", "tpu", or "given" for a
+            `tf.distribute.Strategy` instance.
+        strategy: The strategy as the user gave it (for the message).
+
+    Raises:
+        ConfigurationError: a `tf.distribute` strategy on JAX or PyTorch,
+            or "mirrored" on PyTorch.
+    """
+    backend = keras.backend.backend()
+    if backend == "tensorflow" or kind == "default" or (kind == "mirrored" and backend == "jax"):
+        return
+    what = ("data parallelism over this machine's devices is tf.distribute.MirroredStrategy on TensorFlow and "
+            "keras.distribution.DataParallel on JAX" if kind == "mirrored" else
+            "tf.distribute strategies train on the TensorFlow backend only")
+    raise ConfigurationError(
+        f"strategy={strategy!r} cannot run on the {BACKEND_NAMES.get(backend, backend)} backend of Keras "
+        f"(KERAS_BACKEND={backend}): {what}. Set KERAS_BACKEND=tensorflow"
+        f"{' (or jax for strategy=' + repr('mirrored') + ')' if kind == 'mirrored' else ''}, or use "
+        f"strategy='default'. Received: strategy={strategy!r}"
+    )
+
+
+def training_scope(strategy):
+    """The context `fit` trains in: the distribution's scope on JAX, none for a `tf.distribute.Strategy`."""
+    return strategy.scope() if isinstance(strategy, KerasDataParallel) else contextlib.nullcontext()
+
+
 def choose_strategy(strategy="auto"):
     """Decides which strategy a name stands for, without creating it.
 
@@ -65,7 +130,10 @@ def choose_strategy(strategy="auto"):
             f"tf.distribute.Strategy. Received: strategy={strategy!r}"
         )
     if strategy != "auto":
+        check_backend(strategy, strategy)
         return strategy, f"strategy={strategy!r} was asked for"
+    if keras.backend.backend() != "tensorflow":
+        return "default", f"tf.distribute does not drive the {keras.backend.backend()} backend"
     workers = _cluster_size()
     if workers > 1:
         return "multi_worker", f"TF_CONFIG describes a cluster of {workers} workers"
@@ -110,26 +178,34 @@ def get_strategy(strategy="auto"):
         >>> strategy.num_replicas_in_sync
         1
 
+    On JAX and PyTorch "auto" is the default strategy, and on JAX
+    "mirrored" is a `KerasDataParallel` over every JAX device.
+
     Args:
         strategy: "auto", "default", "mirrored" (all GPUs of this machine,
             or the CPU), "multi_worker" (`TF_CONFIG` cluster), "tpu", or a
             `tf.distribute.Strategy`, returned as is.
 
     Returns:
-        A `tf.distribute.Strategy`.
+        A `tf.distribute.Strategy`, or a `KerasDataParallel` on JAX.
 
     Raises:
-        ValueError: the name is unknown, `TF_CONFIG` is not valid JSON, or
-            "tpu" was asked for and no TPU can be reached.
+        ValueError: the name is unknown, `TF_CONFIG` is not valid JSON,
+            "tpu" was asked for and no TPU can be reached, or the strategy
+            cannot run on the Keras backend in use (`check_backend`).
         TypeError: `strategy` is neither a string nor a strategy.
     """
     if isinstance(strategy, tf.distribute.Strategy):
+        if strategy is not tf.distribute.get_strategy():
+            check_backend("given", strategy)
         logger.info("Using the given %s (%d replicas).", type(strategy).__name__,
                     strategy.num_replicas_in_sync)
         return strategy
     kind, reason = choose_strategy(strategy)
     if kind == "default":
         chosen = tf.distribute.get_strategy()
+    elif kind == "mirrored" and keras.backend.backend() == "jax":
+        chosen = KerasDataParallel()
     elif kind == "mirrored":
         chosen = tf.distribute.MirroredStrategy()
     elif kind == "multi_worker":

@@ -52,6 +52,37 @@ def _discriminator(condition_dim, image_shape, units, dropout):
     return keras.Model({"image": image, "condition": condition}, probability, name="discriminator")
 
 
+class _OptimizerPair:
+    """The discriminator's and the generator's optimizers as the one `model.optimizer` of Keras' trainers.
+
+    The trainers read `variables` (the JAX trainer carries them through its
+    compiled step), `built`, `build` and `iterations`; each optimizer is
+    built on its own network's weights.
+    """
+
+    def __init__(self, d_optimizer, g_optimizer, gan):
+        self.d_optimizer, self.g_optimizer, self.gan = d_optimizer, g_optimizer, gan
+
+    @property
+    def variables(self):
+        return self.d_optimizer.variables + self.g_optimizer.variables
+
+    @property
+    def built(self):
+        return self.d_optimizer.built and self.g_optimizer.built
+
+    @property
+    def iterations(self):
+        return self.g_optimizer.iterations
+
+    def build(self, variables=None):
+        """Builds each optimizer on its own network's trainable weights (`variables` is ignored)."""
+        if not self.d_optimizer.built:
+            self.d_optimizer.build(self.gan.discriminator.trainable_variables)
+        if not self.g_optimizer.built:
+            self.g_optimizer.build(self.gan.generator.trainable_variables)
+
+
 @keras.saving.register_keras_serializable(package="mmzoo")
 class ConditionalGAN(keras.Model):
     """A generator and a discriminator, both conditioned, trained alternately by `fit`.
@@ -87,6 +118,7 @@ class ConditionalGAN(keras.Model):
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.d_accuracy = keras.metrics.BinaryAccuracy(name="d_accuracy")
         self.noise_seed = keras.random.SeedGenerator(0)
+        self.built = True  # the two networks are built: `fit` need not trace the model on a batch
 
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
@@ -99,39 +131,112 @@ class ConditionalGAN(keras.Model):
         super().compile(**kwargs)
         self.d_optimizer = d_optimizer or keras.optimizers.Adam(D_LEARNING_RATE, beta_1=ADAM_BETA_1)
         self.g_optimizer = g_optimizer or keras.optimizers.Adam(G_LEARNING_RATE, beta_1=ADAM_BETA_1)
+        self.optimizer = _OptimizerPair(self.d_optimizer, self.g_optimizer, self)
 
     @property
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker, self.d_accuracy]
 
-    def train_step(self, data):
-        images, conditions = data
-        batch = ops.shape(images)[0]
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.noise_seed)
-        with tf.GradientTape() as tape:
-            generated = self.generator({"noise": noise, "condition": conditions}, training=True)
-            real_p = self.discriminator({"image": images, "condition": conditions}, training=True)
-            fake_p = self.discriminator({"image": generated, "condition": conditions}, training=True)
-            real_targets = ops.full_like(real_p, self.real_label)
-            d_loss = keras.losses.binary_crossentropy(real_targets, real_p) + \
-                keras.losses.binary_crossentropy(ops.zeros_like(fake_p), fake_p)
-            d_loss = ops.mean(d_loss)
-        gradients = tape.gradient(d_loss, self.discriminator.trainable_weights)
-        self.d_optimizer.apply_gradients(zip(gradients, self.discriminator.trainable_weights))
+    def _discriminator_loss(self, images, conditions):
+        """Returns `(L_D, D(x, c), D(G(z, c), c))` for a batch, with fresh noise."""
+        noise = keras.random.normal((ops.shape(images)[0], self.latent_dim), seed=self.noise_seed)
+        generated = self.generator({"noise": noise, "condition": conditions}, training=True)
+        real_p = self.discriminator({"image": images, "condition": conditions}, training=True)
+        fake_p = self.discriminator({"image": generated, "condition": conditions}, training=True)
+        d_loss = keras.losses.binary_crossentropy(ops.full_like(real_p, self.real_label), real_p) + \
+            keras.losses.binary_crossentropy(ops.zeros_like(fake_p), fake_p)
+        return ops.mean(d_loss), (real_p, fake_p)
 
-        noise = keras.random.normal((batch, self.latent_dim), seed=self.noise_seed)
-        with tf.GradientTape() as tape:
-            generated = self.generator({"noise": noise, "condition": conditions}, training=True)
-            fake_p_for_g = self.discriminator({"image": generated, "condition": conditions}, training=False)
-            g_loss = ops.mean(keras.losses.binary_crossentropy(ops.ones_like(fake_p_for_g), fake_p_for_g))
-        gradients = tape.gradient(g_loss, self.generator.trainable_weights)
-        self.g_optimizer.apply_gradients(zip(gradients, self.generator.trainable_weights))
+    def _generator_loss(self, images, conditions):
+        """Returns `(L_G, None)` for a batch, with fresh noise; D runs in inference mode."""
+        noise = keras.random.normal((ops.shape(images)[0], self.latent_dim), seed=self.noise_seed)
+        generated = self.generator({"noise": noise, "condition": conditions}, training=True)
+        fake_p = self.discriminator({"image": generated, "condition": conditions}, training=False)
+        return ops.mean(keras.losses.binary_crossentropy(ops.ones_like(fake_p), fake_p)), None
 
+    def _update_metrics(self, d_loss, g_loss, real_p, fake_p):
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         self.d_accuracy.update_state(ops.concatenate([ops.ones_like(real_p), ops.zeros_like(fake_p)]),
                                      ops.concatenate([real_p, fake_p]))
         return {metric.name: metric.result() for metric in self.metrics}
+
+    def train_step(self, *arguments):
+        """One discriminator step then one generator step, on the current Keras backend.
+
+        The losses are written once (`_discriminator_loss`,
+        `_generator_loss`); only the gradient computation differs per
+        backend, as in the Keras guides "customizing what happens in fit":
+        `tf.GradientTape` on TensorFlow, `backward()` on PyTorch, and
+        `jax.value_and_grad` over the variables' values on JAX, whose
+        trainer passes the state in and takes it back (`train_step(state,
+        data)`).
+        """
+        if keras.backend.backend() == "jax":
+            return self._jax_train_step(*arguments)
+        images, conditions = arguments[0]
+        d_loss, (real_p, fake_p) = self._step(self._discriminator_loss, images, conditions,
+                                              self.discriminator.trainable_variables, self.d_optimizer)
+        g_loss, _ = self._step(self._generator_loss, images, conditions,
+                               self.generator.trainable_variables, self.g_optimizer)
+        return self._update_metrics(d_loss, g_loss, real_p, fake_p)
+
+    def _step(self, loss_fn, images, conditions, variables, optimizer):
+        """Computes `loss_fn` and applies its gradients to `variables` (TensorFlow and PyTorch)."""
+        if keras.backend.backend() == "torch":
+            import torch
+
+            self.zero_grad()
+            loss, outputs = loss_fn(images, conditions)
+            loss.backward()
+            gradients = [variable.value.grad for variable in variables]
+            with torch.no_grad():
+                optimizer.apply(gradients, variables)
+            return loss, outputs
+        
+        with tf.GradientTape() as tape:
+            loss, outputs = loss_fn(images, conditions)
+        optimizer.apply(tape.gradient(loss, variables), variables)
+        return loss, outputs
+
+    def _jax_train_step(self, state, data):
+        """The JAX step: pure in the variables' values, as the JAX trainer compiles it."""
+        import jax
+
+        trainable, non_trainable, optimizer_values, metric_values = state
+        images, conditions = data
+        values = {id(variable): value for variable, value in zip(self.trainable_variables, trainable)}
+        values.update({id(variable): value for variable, value in zip(self.non_trainable_variables, non_trainable)})
+        everything = self.trainable_variables + self.non_trainable_variables
+        d_count = len(self.d_optimizer.variables)
+        optimizer_values = {self.d_optimizer: list(optimizer_values[:d_count]),
+                            self.g_optimizer: list(optimizer_values[d_count:])}
+        losses = {}
+        for loss_fn, network, optimizer in ((self._discriminator_loss, self.discriminator, self.d_optimizer),
+                                            (self._generator_loss, self.generator, self.g_optimizer)):
+            variables = network.trainable_variables
+
+            def pure_loss(own_values, variables=variables, loss_fn=loss_fn):
+                mapping = [(variable, values[id(variable)]) for variable in everything]
+                with keras.StatelessScope(state_mapping=mapping + list(zip(variables, own_values))) as scope:
+                    loss, outputs = loss_fn(images, conditions)
+                updated = {id(variable): scope.get_current_value(variable) for variable in self.non_trainable_variables}
+                return loss, (outputs, updated)
+
+            own = [values[id(variable)] for variable in variables]
+            (loss, (outputs, updated)), gradients = jax.value_and_grad(pure_loss, has_aux=True)(own)
+            values.update({key: value for key, value in updated.items() if value is not None})
+            own, optimizer_values[optimizer] = optimizer.stateless_apply(optimizer_values[optimizer], gradients, own)
+            values.update(zip(map(id, variables), own))
+            losses[network.name] = loss, outputs
+        (d_loss, (real_p, fake_p)), (g_loss, _) = losses["discriminator"], losses["generator"]
+        with keras.StatelessScope(state_mapping=list(zip(self.metrics_variables, metric_values))) as scope:
+            logs = self._update_metrics(d_loss, g_loss, real_p, fake_p)
+        metric_values = [scope.get_current_value(variable) for variable in self.metrics_variables]
+        return logs, ([values[id(variable)] for variable in self.trainable_variables],
+                      [values[id(variable)] for variable in self.non_trainable_variables],
+                      optimizer_values[self.d_optimizer] + optimizer_values[self.g_optimizer],
+                      metric_values)
 
     def generate(self, conditions, seed=None):
         """Generates one image per condition.

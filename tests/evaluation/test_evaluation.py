@@ -378,3 +378,15 @@ def test_predicted_classes_is_the_one_rule_a_probability_must_exceed_the_thresho
     assert predicted_classes([[0.5, 0.6]], "multilabel").tolist() == [[0, 1]]
     assert predicted_classes([[0.2, 0.5, 0.3]], "multiclass").tolist() == [1]
     assert predicted_classes([0.6, 0.8], "binary", threshold=0.7).tolist() == [0, 1]
+
+
+def test_evaluating_model_after_model_traces_each_predict_function_once(caplog):
+    """A smaller last batch is padded: TensorFlow sees one batch shape and warns of no retracing."""
+    inputs = {"audio": np.random.default_rng(0).normal(size=(100, 8)).astype("float32")}
+    labels = np.arange(100) % 3
+    for _ in range(6):
+        model = mmzoo.build_model({"audio": branches.dense(input_dim=8, hidden_units=(4,))}, head=heads.multiclass(3))
+        report = evaluate(model, (inputs, labels), batch_size=32)
+    assert "retracing" not in caplog.text
+    expected = np.mean(model.predict(inputs, verbose=0).argmax(-1) == labels)
+    assert report["label"].accuracy == pytest.approx(expected), "the padding is dropped from the predictions"
