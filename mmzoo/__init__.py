@@ -52,13 +52,14 @@ _NAMES = {
     "MmzooError": "mmzoo.errors",
     "ConfigurationError": "mmzoo.errors",
     "ArgumentTypeError": "mmzoo.errors",
+    "MissingDependencyError": "mmzoo.errors",
 }
 
 __all__ = [
     "build_model", "product_of_experts", "branches", "fusion", "heads", "layers", "zoo", "training", "datasets",
     "preprocessing",
     "evaluation", "plots", "export", "robustness", "ModalityDropout",
-    "MmzooError", "ConfigurationError", "ArgumentTypeError", "__version__", "load",
+    "MmzooError", "ConfigurationError", "ArgumentTypeError", "MissingDependencyError", "__version__", "load",
 ]
 
 

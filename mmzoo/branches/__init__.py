@@ -7,6 +7,7 @@ attention fusion. Any user `keras.Model` with one input can be a branch too.
 - image: `vgg16`, `conv2d`
 - text: `lstm`, `embedding`
 - audio: `dense` (feature vector), `audio_conv2d` (spectrogram)
+- pretrained: `from_preset` (keras-hub presets: image, text, audio)
 - `for_input(modality, input_shape)`: the recommended branch for an input shape,
   with settings measured on AV-MNIST
 """
@@ -15,7 +16,8 @@ from mmzoo.branches import audio, image, text
 from mmzoo.branches.audio import conv2d as audio_conv2d
 from mmzoo.branches.audio import dense
 from mmzoo.branches.image import conv2d, vgg16
+from mmzoo.branches.presets import from_preset
 from mmzoo.branches.recommended import for_input
 from mmzoo.branches.text import embedding, lstm
 
-__all__ = ["audio", "image", "text", "vgg16", "conv2d", "lstm", "embedding", "dense", "audio_conv2d", "for_input"]
+__all__ = ["audio", "image", "text", "vgg16", "conv2d", "lstm", "embedding", "dense", "audio_conv2d", "for_input", "from_preset"]

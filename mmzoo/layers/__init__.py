@@ -12,6 +12,9 @@ One module per layer, named by the layer:
 - `ModalityDropout`: drops whole modalities while training and replaces a
   missing modality by a learned embedding
   (`mmzoo.build_model(..., modality_dropout=0.3)`).
+- `PresetEncoder`: a pretrained keras-hub encoder with its preset's own
+  preprocessing (tokenizer, image or audio converter), raw inputs in
+  (`mmzoo.branches.from_preset`).
 - `ProductOfExperts`: the logits of the normalised product of several
   classifiers' class probabilities (`mmzoo.product_of_experts`).
 - `TokenAndPositionEmbedding`: token embeddings plus learned position
@@ -23,10 +26,11 @@ from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
 from mmzoo.layers.masked_mean import masked_mean
 from mmzoo.layers.missing_modalities import MissingModalities
 from mmzoo.layers.modality_dropout import ModalityDropout
+from mmzoo.layers.preset_encoder import PresetEncoder
 from mmzoo.layers.product_of_experts import ProductOfExperts
 from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
 
 __all__ = [
     "BandMeanNormalization", "MaskedGlobalMaxPooling1D", "masked_mean", "MissingModalities", "ModalityDropout",
-    "ProductOfExperts", "TokenAndPositionEmbedding",
+    "PresetEncoder", "ProductOfExperts", "TokenAndPositionEmbedding",
 ]
