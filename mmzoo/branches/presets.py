@@ -138,7 +138,7 @@ def _input(modality, encoder, preprocessor, input_shape, name):
     if modality == "text":
         return keras.Input(shape=(), dtype="string", name=f"{name}_input")
     if input_shape is None and modality == "audio":
-        input_shape = (preprocessor.sampling_rate * preprocessor.max_audio_length,)
+        input_shape = (int(round(preprocessor.sampling_rate * preprocessor.max_audio_length)),)
     if input_shape is None:
         height, width = tuple(encoder.input.shape[1:3])
         if height is None and preprocessor is not None and preprocessor.image_size is not None:

@@ -38,7 +38,10 @@ class PresetEncoder(keras.layers.Layer):
     a padding mask), an image converter (resizing and rescaling pixels) or an
     audio converter (waveform to the encoder's spectrogram). The output is
     the encoder's token features, pooled into one vector (the mean over the
-    real tokens) or kept as tokens.
+    real tokens) or kept as tokens. A frozen encoder (`trainable=False`)
+    runs in inference mode, its dropout off, as in the transfer-learning
+    recipe: its features are then the same at every epoch, which is what
+    frozen-feature caching relies on.
 
     The tokenizer's vocabulary is saved with the layer (as keras-hub assets):
     a model holding this layer reloads from `.keras` without the preset
@@ -71,7 +74,15 @@ class PresetEncoder(keras.layers.Layer):
         self.sequence_length = sequence_length
         self.pooling = pooling
         self.is_text = is_text_encoder(encoder)
-        self.trainable = trainable  # after the encoder is tracked, so that its layers follow
+        self.trainable = trainable
+
+    @keras.layers.Layer.trainable.setter
+    def trainable(self, value):
+        keras.layers.Layer.trainable.fset(self, value)
+        # A keras-hub backbone rebuilt from its config does not pass the flag
+        # on to its own layers: set it on every variable of the encoder.
+        for variable in self.encoder.weights if hasattr(self, "encoder") else ():
+            variable.trainable = bool(value)
 
     def build(self, input_shape):
         self.built = True
@@ -112,9 +123,9 @@ class PresetEncoder(keras.layers.Layer):
             return tokens
         return masked_mean(tokens, padding_mask)
 
-    def call(self, inputs):
+    def call(self, inputs, training=None):
         feed, padding_mask = self._encoder_inputs(inputs)
-        return self._pool(self.encoder(feed), padding_mask)
+        return self._pool(self.encoder(feed, training=training if self.trainable else False), padding_mask)
 
     def compute_output_spec(self, inputs):
         if self.is_text:
