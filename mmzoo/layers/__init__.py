@@ -2,6 +2,8 @@
 
 One module per layer, named by the layer:
 
+- `ApplicationPreprocessing`: the `preprocess_input` of a
+  `keras.applications` network, inside the model (`mmzoo.branches.application`).
 - `BandMeanNormalization`: subtracts, per clip, each frequency band's mean
   over time from a spectrogram (cepstral mean normalisation on log-mel bands).
 - `MaskedGlobalMaxPooling1D`: max over the time steps a padding mask keeps.
@@ -21,6 +23,7 @@ One module per layer, named by the layer:
   embeddings, id 0 masked as padding.
 """
 
+from mmzoo.layers.application_preprocessing import ApplicationPreprocessing
 from mmzoo.layers.band_mean_normalization import BandMeanNormalization
 from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
 from mmzoo.layers.masked_mean import masked_mean
@@ -31,6 +34,6 @@ from mmzoo.layers.product_of_experts import ProductOfExperts
 from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
 
 __all__ = [
-    "BandMeanNormalization", "MaskedGlobalMaxPooling1D", "masked_mean", "MissingModalities", "ModalityDropout",
-    "PresetEncoder", "ProductOfExperts", "TokenAndPositionEmbedding",
+    "ApplicationPreprocessing", "BandMeanNormalization", "MaskedGlobalMaxPooling1D", "masked_mean",
+    "MissingModalities", "ModalityDropout", "PresetEncoder", "ProductOfExperts", "TokenAndPositionEmbedding",
 ]
