@@ -64,3 +64,32 @@ def example_data(count, seed=0):
     tones = np.where(labels, 600.0, 150.0)[:, None]
     audio = (np.sin(2 * np.pi * tones * time) + rng.normal(0, 0.05, (count, AUDIO_SAMPLES))).astype("float32")
     return {"text": texts, "image": images, "audio": audio}, labels
+
+
+def save_tiny_clip(folder):
+    """Saves a tiny random CLIP pair of towers with its tokenizer and image converter; returns the folder."""
+    import keras_hub
+
+    path = os.path.join(folder, "clip")
+    words = ["a", "the", "photo", "of", "cat", "dog", "car", "tree", "red", "blue", "small", "big", "on", "near"]
+    characters = sorted({character for word in words for character in word})
+    vocabulary = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    for token in [*characters, *[f"{character}</w>" for character in characters]]:
+        vocabulary.setdefault(token, len(vocabulary))
+    merges = []
+    for word in words:  # merge each word's symbols left to right into one token
+        symbols = [*word[:-1], f"{word[-1]}</w>"]
+        while len(symbols) > 1:
+            merge = f"{symbols[0]} {symbols[1]}"
+            if merge not in merges:
+                merges.append(merge)
+            symbols = [symbols[0] + symbols[1], *symbols[2:]]
+            vocabulary.setdefault(symbols[0], len(vocabulary))
+    vision = keras_hub.models.CLIPVisionEncoder(patch_size=8, hidden_dim=16, num_layers=1, num_heads=2,
+                                                intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
+    text = keras_hub.models.CLIPTextEncoder(vocabulary_size=len(vocabulary), embedding_dim=16, hidden_dim=16,
+                                            num_layers=1, num_heads=2, intermediate_dim=32, max_sequence_length=16)
+    keras_hub.models.CLIPBackbone(vision, text, projection_dim=8).save_to_preset(path)
+    keras_hub.tokenizers.CLIPTokenizer(vocabulary=vocabulary, merges=merges).save_to_preset(path)
+    keras_hub.layers.CLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
+    return path

@@ -140,7 +140,7 @@ def _input(modality, encoder, preprocessor, input_shape, name):
     if input_shape is None and modality == "audio":
         input_shape = (int(round(preprocessor.sampling_rate * preprocessor.max_audio_length)),)
     if input_shape is None:
-        height, width = tuple(encoder.input.shape[1:3])
+        height, width = tuple(keras.tree.flatten(encoder.input)[0].shape[1:3])
         if height is None and preprocessor is not None and preprocessor.image_size is not None:
             height, width = preprocessor.image_size
         input_shape = (height or DEFAULT_IMAGE_SIZE, width or DEFAULT_IMAGE_SIZE, 3)

@@ -106,7 +106,10 @@ class PresetEncoder(keras.layers.Layer):
     def _encoder_inputs(self, inputs):
         """Returns `(encoder inputs, padding mask or None)` for raw inputs."""
         if not self.is_text:
-            return (inputs if self.preprocessor is None else self.preprocessor(inputs)), None
+            prepared = inputs if self.preprocessor is None else self.preprocessor(inputs)
+            if isinstance(self.encoder.input, dict):  # one named input, e.g. {"images": ...}
+                prepared = {key: prepared for key in self.encoder.input}
+            return prepared, None
         token_ids, padding_mask = self._pack(inputs)
         return self._text_feed(token_ids, padding_mask), padding_mask
 
