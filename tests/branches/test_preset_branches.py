@@ -17,6 +17,9 @@ from hub_presets import example_data, save_tiny_presets
 MODALITIES = ("image", "text", "audio")
 
 
+pytest.importorskip("keras_hub")  # the "hub" extra: pip install -e ".[dev,hub]"
+
+
 @pytest.fixture(scope="module")
 def presets(tmp_path_factory):
     return save_tiny_presets(str(tmp_path_factory.mktemp("presets")))

@@ -11,6 +11,9 @@ from hub_presets import save_tiny_clip, save_tiny_presets
 SMALL = {"image_shape": (32, 32, 3), "sequence_length": 12, "hidden_units": (8,), "num_classes": 3}
 
 
+pytest.importorskip("keras_hub")  # the "hub" extra: pip install -e ".[dev,hub]"
+
+
 @pytest.fixture(scope="module")
 def presets(tmp_path_factory):
     folder = str(tmp_path_factory.mktemp("presets"))
