@@ -29,7 +29,7 @@ saved with its image converter as a local preset and loaded by
 standardised the same way. Results go to
 `bench/results/frozen_backbone_caching_preset.md`:
 
-    python bench/frozen_backbone_caching.py --branch preset --train-samples 400 --test-samples 200 --epochs 3
+    python bench/frozen_backbone_caching.py --branch preset --train-samples 400 --test-samples 200 --epochs 4
 """
 
 import argparse

@@ -16,6 +16,7 @@ TOWERS = {"image": "vision_encoder", "text": "text_encoder"}
 CONVERTERS = {"image": ("ImageConverter", "image_converter.json"), "audio": ("AudioConverter", "audio_converter.json")}
 TOKENIZER_FILE = "tokenizer.json"
 DEFAULT_IMAGE_SIZE = 224
+DEFAULT_SEQUENCE_LENGTH = 64
 
 
 def import_keras_hub():
@@ -148,7 +149,19 @@ def _input(modality, encoder, preprocessor, input_shape, name):
     return keras.Input(shape=input_shape, name=f"{name}_input")
 
 
-def from_preset(preset, modality, input_shape=None, sequence_length=64, pooling="vector", trainable=False,
+def _sequence_length(sequence_length, encoder, preset):
+    """Returns the tokens per text: the given number, at most the encoder's longest, or min(64, longest)."""
+    longest = getattr(encoder, "max_sequence_length", None)
+    if sequence_length is None:
+        return DEFAULT_SEQUENCE_LENGTH if longest is None else min(DEFAULT_SEQUENCE_LENGTH, longest)
+    if longest is not None and sequence_length > longest:
+        raise ConfigurationError(
+            f"The preset's encoder reads at most {longest} tokens per text. "
+            f"Received: sequence_length={sequence_length}, preset={preset!r}")
+    return sequence_length
+
+
+def from_preset(preset, modality, input_shape=None, sequence_length=None, pooling="vector", trainable=False,
                 name=None):
     """Builds a branch on a pretrained keras-hub encoder: raw strings, images or waveforms in, features out.
 
@@ -187,7 +200,9 @@ def from_preset(preset, modality, input_shape=None, sequence_length=64, pooling=
         modality: `"image"`, `"text"` or `"audio"`.
         input_shape: `(height, width, 3)` for images or `(samples,)` for
             audio; None takes the preset's own size. Text takes strings.
-        sequence_length: Tokens per text, start and end tokens included.
+        sequence_length: Tokens per text, start and end tokens included; at
+            most the encoder's longest. None: 64, or the encoder's longest
+            when shorter.
         pooling: `"vector"` (mean over the real tokens) or `"tokens"`
             (`(batch, steps, dim)`, for attention fusion).
         trainable: Whether the encoder is trained (fine-tuning). Frozen by
@@ -202,15 +217,16 @@ def from_preset(preset, modality, input_shape=None, sequence_length=64, pooling=
         ConfigurationError: an unknown modality, pooling or preset name, a
             missing preset folder or one without `config.json`, a preset of
             another modality, a text preset without a tokenizer, an audio
-            preset without an audio converter, or a preset that cannot be
-            loaded (a download offline).
+            preset without an audio converter, a `sequence_length` beyond
+            the encoder's longest, or a preset that cannot be loaded (a
+            download offline).
         ArgumentTypeError: `preset`, `trainable` or `input_shape` has the
             wrong type.
     """
     check_choice("modality", modality, MODALITIES)
     check_choice("pooling", pooling, OUTPUT_MODES)
     check_bool("trainable", trainable)
-    check_positive_int("sequence_length", sequence_length)
+    check_positive_int("sequence_length", sequence_length, allow_none=True)
     name = f"{modality}_preset" if name is None else name
     keras_hub = import_keras_hub()
     preset = check_preset(preset, keras_hub)
@@ -218,6 +234,7 @@ def from_preset(preset, modality, input_shape=None, sequence_length=64, pooling=
     encoder = _encoder(backbone, modality, preset)
     preprocessor = _preprocessor(keras_hub, preset, modality)
     inputs = _input(modality, encoder, preprocessor, input_shape, name)
+    sequence_length = _sequence_length(sequence_length, encoder, preset) if modality == "text" else None
     layer = PresetEncoder(encoder, preprocessor, sequence_length=sequence_length, pooling=pooling,
                           name=f"{name}_encoder")
     layer.trainable = trainable

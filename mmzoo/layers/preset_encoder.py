@@ -55,7 +55,7 @@ class PresetEncoder(keras.layers.Layer):
             `encoder_sequence_output`.
         preprocessor: A keras-hub tokenizer, image converter or audio
             converter, or None for inputs the encoder takes as they are.
-        sequence_length: Tokens per text (with a tokenizer only).
+        sequence_length: Tokens per text (text encoders only; None otherwise).
         pooling: `"vector"` (mean over the real tokens, `(batch, dim)`) or
             `"tokens"` (`(batch, steps, dim)`, for attention fusion).
         **kwargs: Base layer arguments (`name`, `trainable`, `dtype`).
@@ -68,7 +68,7 @@ class PresetEncoder(keras.layers.Layer):
     def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", trainable=True, **kwargs):
         super().__init__(**kwargs)
         check_choice("pooling", pooling, OUTPUT_MODES)
-        check_positive_int("sequence_length", sequence_length)
+        check_positive_int("sequence_length", sequence_length, allow_none=not is_text_encoder(encoder))
         self.encoder = encoder
         self.preprocessor = preprocessor
         self.sequence_length = sequence_length

@@ -118,10 +118,13 @@ def test_a_text_preset_without_a_tokenizer_is_refused(presets):
     ({"pooling": "avg"}, ConfigurationError, "pooling='avg'"),
     ({"trainable": "no"}, ArgumentTypeError, "trainable='no'"),
     ({"sequence_length": 0}, ConfigurationError, "sequence_length=0"),
+    ({"modality": "text", "preset_kind": "text", "sequence_length": 33}, ConfigurationError,
+     "sequence_length=33"),
     ({"input_shape": (32, 32)}, ConfigurationError, r"input_shape=\(32, 32\)"),
 ])
 def test_bad_arguments_are_refused(kwargs, error, received, presets):
-    arguments = {"preset": presets["image"], "modality": "image", **kwargs}
+    kind = kwargs.pop("preset_kind", "image")
+    arguments = {"preset": presets[kind], "modality": "image", **kwargs}
     with pytest.raises(error, match=f"Received: {received}"):
         branches.from_preset(**arguments)
 
