@@ -17,6 +17,8 @@ CONVERTERS = {"image": ("ImageConverter", "image_converter.json"), "audio": ("Au
 TOKENIZER_FILE = "tokenizer.json"
 DEFAULT_IMAGE_SIZE = 224
 DEFAULT_SEQUENCE_LENGTH = 64
+TENSORFLOW_ONLY = {"text": "tokenizer", "audio": "audio converter"}
+"""Modalities whose preset preprocessing is TensorFlow code; image branches run on every backend."""
 
 
 def import_keras_hub():
@@ -183,7 +185,8 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     (`mmzoo.training.fit(..., cache_frozen=True)`) runs tokenisation or
     spectrograms together with the encoder only once. The price: keras-hub
     tokenizers and the Whisper audio converter are TensorFlow code, so text
-    and audio branches run on the TensorFlow backend.
+    and audio branches run on the TensorFlow backend only (image branches
+    run on JAX too: checked training and reloading a ViT preset branch).
 
     Inputs: text is a string per sample (packed to `sequence_length`
     tokens); images are `(height, width, 3)` pixels in [0, 255], resized and
@@ -217,7 +220,8 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
         ConfigurationError: an unknown modality, pooling or preset name, a
             missing preset folder or one without `config.json`, a preset of
             another modality, a text preset without a tokenizer, an audio
-            preset without an audio converter, a `sequence_length` beyond
+            preset without an audio converter, a text or audio branch on
+            another backend than TensorFlow, a `sequence_length` beyond
             the encoder's longest, or a preset that cannot be loaded (a
             download offline).
         ArgumentTypeError: `preset`, `trainable` or `input_shape` has the
@@ -227,6 +231,11 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     check_choice("pooling", pooling, OUTPUT_MODES)
     check_bool("trainable", trainable)
     check_positive_int("sequence_length", sequence_length, allow_none=True)
+    if modality in TENSORFLOW_ONLY and keras.backend.backend() != "tensorflow":
+        raise ConfigurationError(
+            f"A {modality} preset branch runs the preset's {TENSORFLOW_ONLY[modality]} (TensorFlow code) inside the "
+            f"model: use KERAS_BACKEND=tensorflow. Received: modality={modality!r} on the "
+            f"{keras.backend.backend()} backend")
     name = f"{modality}_preset" if name is None else name
     keras_hub = import_keras_hub()
     preset = check_preset(preset, keras_hub)

@@ -22,7 +22,8 @@ EXAMPLES = """examples:
   mmzoo train gated --data photos.csv --image-col photo --audio-col clip --label-col label --out runs/gated
   mmzoo train trimodal_classifier --data synthetic --epochs 5 --out runs/trimodal
   mmzoo train attention --data clips.csv --image-col photo --text-col caption --audio-col clip \
-      --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased --audio-preset whisper_tiny_en --out runs/pretrained
+      --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased \
+      --audio-preset whisper_tiny_en --out runs/pretrained
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:

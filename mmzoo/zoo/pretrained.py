@@ -129,8 +129,10 @@ register(ZooEntry(
     modalities=("image", "text"),
     reproduces="Classification on a pretrained CLIP pair of towers (linear probe / fusion on frozen features).",
     architecture="""
-        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> preset image converter -> encoder of image_preset={image_preset!r} -> mean of tokens
-        text strings -> preset tokenizer ({sequence_length} tokens) -> encoder of text_preset={text_preset!r} -> mean of tokens
+        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> preset image converter
+            -> encoder of image_preset={image_preset!r} -> mean of tokens
+        text strings -> preset tokenizer ({sequence_length} tokens)
+            -> encoder of text_preset={text_preset!r} -> mean of tokens
         fusion {fusion!r} -> Dense{hidden_units} -> Dense(num_classes, softmax)
         Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
     """,
@@ -145,10 +147,12 @@ register(ZooEntry(
     modalities=("image", "text", "audio"),
     reproduces="Fusion of pretrained unimodal encoders (CLIP vision, BERT, Whisper) for classification.",
     architecture="""
-        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> image converter -> encoder of image_preset={image_preset!r}
+        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> image converter
+            -> encoder of image_preset={image_preset!r}
         text strings -> tokenizer ({sequence_length} tokens) -> encoder of text_preset={text_preset!r}
         audio waveform ({audio_shape[0]} samples) -> audio converter -> encoder of audio_preset={audio_preset!r}
-        fusion {fusion!r} (tokens for attention, else the mean of tokens) -> Dense{hidden_units} -> Dense(num_classes, softmax)
+        fusion {fusion!r} (tokens for attention, else the mean of tokens)
+            -> Dense{hidden_units} -> Dense(num_classes, softmax)
         Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
     """,
     corrections=_CORRECTIONS,

@@ -151,3 +151,11 @@ def test_a_text_branch_reloads_its_vocabulary_without_the_preset_folder(presets,
     loaded = keras.saving.load_model(tmp_path / "text.keras", safe_mode=True)
     np.testing.assert_allclose(loaded.predict(texts, verbose=0), expected, rtol=1e-6)
     assert loaded.trainable_weights == []
+
+
+@pytest.mark.parametrize("modality", ["text", "audio"])
+def test_text_and_audio_branches_need_the_tensorflow_backend(modality, monkeypatch, presets):
+    monkeypatch.setattr(keras.backend, "backend", lambda: "jax")
+    message = f"KERAS_BACKEND=tensorflow. Received: modality='{modality}' on the jax"
+    with pytest.raises(ConfigurationError, match=message):
+        branches.from_preset(presets[modality], modality)

@@ -75,7 +75,7 @@ def test_decision_fusion_weights_are_readable():
     assert sorted(weights) == ["audio", "image", "text"]
 
 
-# Entries on downloaded weights build offline in their own tests (vgg16 below, pretrained presets in test_zoo_pretrained).
+# Entries on downloaded weights build offline in their own tests (vgg16 below, presets in test_zoo_pretrained).
 OFFLINE_DEFAULTS = [name for name in zoo.available()
                     if name != "vgg16_lstm_classifier" and not name.startswith("pretrained_")]
 
