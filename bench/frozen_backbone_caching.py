@@ -1,4 +1,4 @@
-"""Time per epoch with frozen-backbone caching vs without, on a frozen VGG16 image branch.
+"""Time per epoch with frozen-backbone caching vs without, on a frozen VGG16 or keras-hub ViT image branch.
 
 Trains the same model twice with `mmzoo.training.fit` (same seed, same data):
 once recomputing the frozen image branch every epoch, once with
@@ -18,6 +18,18 @@ only once they are standardised. Prints the table and writes it to
     python bench/frozen_backbone_caching.py
 
 About two and a half minutes on two idle CPU cores with the defaults.
+
+`--branch preset` runs the same comparison on a pretrained-encoder-sized
+branch: a random keras-hub `ViTBackbone` with the shape of the
+`deit_tiny_distilled_patch16_224_imagenet` preset (224x224 images in
+16x16 patches, 12 layers of width 192, 3 heads, MLP 768: 5.5 M weights),
+saved with its image converter as a local preset and loaded by
+`mmzoo.branches.from_preset` (the converter resizes the 64x64 images to
+224x224 inside the branch), pooled to the mean of its tokens and
+standardised the same way. Results go to
+`bench/results/frozen_backbone_caching_preset.md`:
+
+    python bench/frozen_backbone_caching.py --branch preset --train-samples 400 --test-samples 200 --epochs 4
 """
 
 import argparse
@@ -38,8 +50,17 @@ import mmzoo.training
 from mmzoo import branches, heads
 from mmzoo.datasets import synthetic
 
-RESULTS = pathlib.Path(__file__).with_name("results") / "frozen_backbone_caching.md"
+RESULTS = {"vgg16": pathlib.Path(__file__).with_name("results") / "frozen_backbone_caching.md",
+           "preset": pathlib.Path(__file__).with_name("results") / "frozen_backbone_caching_preset.md"}
 IMAGE_SIZE = 64
+DEIT_TINY = dict(image_shape=(224, 224, 3), patch_size=16, num_layers=12, num_heads=3, hidden_dim=192, mlp_dim=768)
+"""The shape of keras-hub's `deit_tiny_distilled_patch16_224_imagenet` (without its distillation token)."""
+DESCRIPTIONS = {
+    "vgg16": "Frozen VGG16 branch (random weights from a file, flatten, standardised)",
+    "preset": "Frozen keras-hub ViT branch shaped like deit_tiny_distilled_patch16_224_imagenet (random weights "
+              "from a local preset, 5.5 M weights, 64x64 images resized to 224x224 inside the branch, mean of "
+              "the tokens, standardised)",
+}
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -56,28 +77,59 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self.started)
 
 
-def frozen_vgg16(weights, mean, variance):
-    """The VGG16 branch loading `weights`, followed by fixed standardisation of its features."""
-    backbone = branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=weights)
+def standardised(branch, mean, variance):
+    """The branch followed by a fixed standardisation of its features (both frozen)."""
     inputs = keras.Input((IMAGE_SIZE, IMAGE_SIZE, 3), name="image_input")
-    features = keras.layers.Normalization(mean=mean, variance=variance, name="image_standardize")(backbone(inputs))
-    return keras.Model(inputs, features, name="image_frozen_vgg16")
+    features = keras.layers.Normalization(mean=mean, variance=variance, name="image_standardize")(branch(inputs))
+    return keras.Model(inputs, features, name=f"{branch.name}_standardised")
 
 
-def prepare_backbone(folder, images, seed):
-    """Saves random VGG16 weights to a file; returns its path and the features' mean and variance."""
-    keras.utils.set_random_seed(seed)
-    branch = branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=None)
+def vgg16_branch(path):
+    """The VGG16 branch loading the weights file `path`."""
+    return branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=path)
+
+
+def preset_branch(path):
+    """The ViT branch loaded from the local preset folder `path`."""
+    return branches.from_preset(path, "image", input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
+
+
+def save_vgg16(folder):
+    """Saves random VGG16 weights to a file; returns its path."""
     path = os.path.join(folder, "vgg16.weights.h5")
-    branch.get_layer("vgg16").save_weights(path)
-    features = branch.predict(images[:200], batch_size=50, verbose=0)
+    branches.vgg16(input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), weights=None).get_layer("vgg16").save_weights(path)
+    return path
+
+
+def save_preset(folder):
+    """Saves a random ViT shaped like DeiT-tiny and its image converter as a local preset; returns its folder."""
+    import keras_hub
+
+    path = os.path.join(folder, "vit_deit_tiny_shape")
+    keras_hub.models.ViTBackbone(**DEIT_TINY).save_to_preset(path)
+    keras_hub.layers.ViTImageConverter(image_size=DEIT_TINY["image_shape"][:2], scale=1 / 127.5,
+                                       offset=-1.0).save_to_preset(path)
+    return path
+
+
+BRANCHES = {"vgg16": (save_vgg16, vgg16_branch), "preset": (save_preset, preset_branch)}
+
+
+def prepare_backbone(kind, folder, images, seed):
+    """Saves the random backbone; returns `(path, mean, variance)`: its location and its features' statistics."""
+    keras.utils.set_random_seed(seed)
+    save, load = BRANCHES[kind]
+    path = save(folder)
+    features = load(path).predict(images[:200], batch_size=50, verbose=0)
     return path, features.mean(axis=0), features.var(axis=0)
 
 
-def make_data(count, seed):
-    """Shapes at 64x64 on 3 channels, VGG-preprocessed; the label is the shape."""
+def make_data(kind, count, seed):
+    """Shapes at 64x64 on 3 channels, VGG-preprocessed for VGG16, pixels in [0, 255] for the preset (whose
+    converter prepares them); the label is the shape."""
     inputs, labels = synthetic.generate(count, task="image", image_size=IMAGE_SIZE, seed=seed, modalities=("image",))
-    inputs["image"] = keras.applications.vgg16.preprocess_input(np.repeat(inputs["image"], 3, axis=-1) * 255.0)
+    pixels = np.repeat(inputs["image"], 3, axis=-1) * 255.0
+    inputs["image"] = keras.applications.vgg16.preprocess_input(pixels) if kind == "vgg16" else pixels
     return inputs, labels
 
 
@@ -91,6 +143,7 @@ def run(build, cache, train, test, args):
     total = time.perf_counter() - started
     accuracy = model.evaluate(*test, batch_size=64, verbose=0, return_dict=True)["accuracy"]
     return {"epochs": timer.seconds, "total": total, "accuracy": accuracy,
+            "predictions": model.predict(test[0], batch_size=64, verbose=0),
             "train_accuracy": history.history["accuracy"][-1]}
 
 
@@ -105,6 +158,8 @@ def table(results, args):
         ("test accuracy", f"{plain['accuracy']:.3f}", f"{cached['accuracy']:.3f}",
          f"{100 * (cached['accuracy'] - plain['accuracy']):+.1f} points"),
         ("last-epoch training accuracy", f"{plain['train_accuracy']:.3f}", f"{cached['train_accuracy']:.3f}", ""),
+        ("largest difference between the two models' test probabilities", "",
+         f"{np.abs(plain['predictions'] - cached['predictions']).max():.1e}", ""),
     ]
     lines = [
         "| | without caching | `cache_frozen=True` | ratio |",
@@ -114,10 +169,11 @@ def table(results, args):
         f"Per-epoch times without caching: {', '.join(f'{s:.2f}' for s in plain['epochs'])} s; "
         f"with caching: {', '.join(f'{s:.3f}' for s in cached['epochs'])} s.",
         "",
-        f"Frozen VGG16 branch (random weights from a file, flatten, standardised) + softmax on "
-        f"{IMAGE_SIZE}x{IMAGE_SIZE}x3 shapes, "
+        f"{DESCRIPTIONS[args.branch]} + softmax on {IMAGE_SIZE}x{IMAGE_SIZE}x3 shapes, "
         f"{args.train_samples} training / {args.test_samples} test samples, batch {args.batch_size}, "
-        f"Adam at {args.learning_rate}, seed {args.seed}. Command: `python bench/frozen_backbone_caching.py`. Machine: "
+        f"Adam at {args.learning_rate}, seed {args.seed}. Command: `python bench/frozen_backbone_caching.py "
+        f"--branch {args.branch} --train-samples {args.train_samples} --test-samples {args.test_samples} "
+        f"--epochs {args.epochs}`. Machine: "
         f"{os.cpu_count()} CPU cores ({platform.machine()}), TensorFlow {tf.__version__}, Keras {keras.__version__}.",
     ]
     return "\n".join(lines)
@@ -132,22 +188,25 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--branch", choices=sorted(BRANCHES), default="vgg16",
+                        help="the frozen branch: VGG16 from a weights file or a ViT from a local keras-hub preset")
     args = parser.parse_args(argv)
     if min(args.epochs, args.train_samples, args.test_samples, args.batch_size) < 1 or args.learning_rate <= 0:
         parser.error("--epochs, --train-samples, --test-samples, --batch-size and --learning-rate must be positive")
 
-    train = make_data(args.train_samples, seed=args.seed)
-    test = make_data(args.test_samples, seed=args.seed + 1)
+    train = make_data(args.branch, args.train_samples, seed=args.seed)
+    test = make_data(args.branch, args.test_samples, seed=args.seed + 1)
     with tempfile.TemporaryDirectory() as folder:
-        backbone = prepare_backbone(folder, train[0]["image"], args.seed)
+        path, mean, variance = prepare_backbone(args.branch, folder, train[0]["image"], args.seed)
+        load = BRANCHES[args.branch][1]
 
         def build():
-            return mmzoo.build_model({"image": frozen_vgg16(*backbone)}, head=heads.multiclass(4))
+            return mmzoo.build_model({"image": standardised(load(path), mean, variance)}, head=heads.multiclass(4))
 
         results = {cache: run(build, cache, train, test, args) for cache in (False, True)}
     report = table(results, args)
     print(report)
-    write_results(RESULTS, f"# Frozen-backbone caching\n\n{report}\n")
+    write_results(RESULTS[args.branch], f"# Frozen-backbone caching\n\n{report}\n")
 
 
 if __name__ == "__main__":

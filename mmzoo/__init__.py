@@ -53,13 +53,15 @@ _NAMES = {
     "ConfigurationError": "mmzoo.errors",
     "ArgumentTypeError": "mmzoo.errors",
     "DamagedFileError": "mmzoo.errors",
+    "MissingDependencyError": "mmzoo.errors",
 }
 
 __all__ = [
     "build_model", "product_of_experts", "branches", "fusion", "heads", "layers", "zoo", "training", "datasets",
     "preprocessing",
     "evaluation", "plots", "export", "robustness", "ModalityDropout",
-    "MmzooError", "ConfigurationError", "ArgumentTypeError", "DamagedFileError", "__version__", "load",
+    "MmzooError", "ConfigurationError", "ArgumentTypeError", "DamagedFileError", "MissingDependencyError",
+    "__version__", "load",
 ]
 
 

@@ -39,3 +39,7 @@ def describe_value(value):
     if isinstance(value, (str, int, float, bool, type(None), tuple, list, dict)):
         return text
     return f"{text} (of type {type(value).__name__})"
+
+
+class MissingDependencyError(MmzooError, ImportError):
+    """An optional dependency a feature needs is not installed; the message names the extra to install."""

@@ -14,11 +14,12 @@ from mmzoo._checks import (
     check_input_shape,
 )
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.layers.application_preprocessing import ApplicationPreprocessing, application_modules
 
 VGG16_MIN_SIZE = 32
 
 
-def _check_vgg16_weights(weights, input_shape):
+def _check_weights(weights, input_shape):
     if weights is None:
         return
     if not isinstance(weights, (str, os.PathLike)):
@@ -40,12 +41,78 @@ def _check_vgg16_weights(weights, input_shape):
         )
 
 
+def application(name, input_shape=(224, 224, 3), weights="imagenet", trainable=False, pooling="avg",
+                preprocess=True, branch_name=None):
+    """Builds an image branch on any image network of `keras.applications`, without its classifier top.
+
+    Any of `keras.applications`' networks: `"ResNet50"`, `"EfficientNetB0"`,
+    `"MobileNetV3Small"`, `"ConvNeXtTiny"`, `"VGG16"`, ... The network's own
+    `preprocess_input` runs inside the branch (a registered
+    `mmzoo.layers.ApplicationPreprocessing` layer), so the branch takes
+    pixels in [0, 255] and its `.keras` file serves raw images.
+
+    Example:
+        >>> branch = branches.application("ResNet50", input_shape=(96, 96, 3), weights="resnet50_notop.weights.h5")
+
+    Args:
+        name: The network's name in `keras.applications`.
+        input_shape: `(height, width, channels)`; each network has its own
+            smallest size (32 for most, 75 for the Inception family).
+        weights: `"imagenet"` (downloaded by Keras on first use), `None`
+            (random initialisation) or the path to a local weights file of
+            the network without its top, such as one written by
+            `network.save_weights("resnet50.weights.h5")`.
+        trainable: Whether the network is trained. Frozen by default, as in
+            the classic transfer-learning recipe (and so that
+            `cache_frozen=True` can cache its features).
+        pooling: `"avg"` or `"max"` (a vector of the last feature map's
+            channels), `"flatten"` or `"tokens"` (one token per spatial
+            position of the last feature map, for attention fusion).
+        preprocess: Whether the branch applies the network's
+            `preprocess_input` to its input.
+        branch_name: Name of the returned model, `"image_<name in lower
+            case>"` by default; also prefixes its own layers.
+
+    Returns:
+        A `keras.Model` from the image to its features.
+
+    Raises:
+        ConfigurationError: `name` is not a network of `keras.applications`,
+            `input_shape` is not 3-D or too small for the network,
+            `pooling` is unknown, ImageNet weights on other than 3
+            channels, or `weights` is neither None, "imagenet" nor an
+            existing file.
+        ArgumentTypeError: `weights`, `trainable` or `preprocess` has the wrong type.
+    """
+    modules = application_modules()
+    check_choice("name", name, sorted(modules))
+    input_shape = check_input_shape("input_shape", input_shape, 3)
+    _check_weights(weights, input_shape)
+    check_bool("trainable", trainable)
+    check_bool("preprocess", preprocess)
+    check_choice("pooling", pooling, POOLING_MODES)
+    branch_name = f"image_{name.lower()}" if branch_name is None else branch_name
+
+    try:
+        backbone = getattr(keras.applications, name)(
+            include_top=False, weights=None if weights is None else os.fspath(weights), input_shape=input_shape)
+    except ValueError as error:  # the network's own size rules (e.g. "should be no smaller than 75")
+        raise ConfigurationError(f"{name} cannot take these images: {error} Received: input_shape={input_shape!r}") \
+            from error
+    backbone.trainable = trainable
+    inputs = keras.Input(shape=input_shape, name=f"{branch_name}_input")
+    pixels = ApplicationPreprocessing(name, name=f"{branch_name}_preprocess")(inputs) if preprocess else inputs
+    features = pool_feature_map(backbone(pixels), pooling, branch_name)
+    return keras.Model(inputs, features, name=branch_name)
+
+
 def vgg16(input_shape=(224, 224, 3), weights=None, trainable=False,
           pooling="flatten", name="image_vgg16"):
-    """Builds an image branch on the VGG16 convolutional backbone.
+    """Builds an image branch on the VGG16 convolutional backbone: `application("VGG16", ...)`.
 
     The backbone is `keras.applications.VGG16` without its classifier top.
-    Images should be prepared with `keras.applications.vgg16.preprocess_input`.
+    Images should be prepared with `keras.applications.vgg16.preprocess_input`
+    (the branch does not apply it; `application("VGG16")` does).
 
     Reference:
         Simonyan & Zisserman, "Very Deep Convolutional Networks for
@@ -78,19 +145,8 @@ def vgg16(input_shape=(224, 224, 3), weights=None, trainable=False,
             f"VGG16 needs images of at least {VGG16_MIN_SIZE}x{VGG16_MIN_SIZE}. "
             f"Received: input_shape={input_shape!r}"
         )
-    _check_vgg16_weights(weights, input_shape)
-    check_bool("trainable", trainable)
-    check_choice("pooling", pooling, POOLING_MODES)
-
-    backbone = keras.applications.VGG16(
-        include_top=False,
-        weights=None if weights is None else os.fspath(weights),
-        input_shape=input_shape,
-    )
-    backbone.trainable = trainable
-    inputs = keras.Input(shape=input_shape, name=f"{name}_input")
-    features = pool_feature_map(backbone(inputs), pooling, name)
-    return keras.Model(inputs, features, name=name)
+    return application("VGG16", input_shape=input_shape, weights=weights, trainable=trainable, pooling=pooling,
+                       preprocess=False, branch_name=name)
 
 
 @shared_arguments(conv_block_args=CONV_BLOCK_ARGS)

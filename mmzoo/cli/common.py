@@ -304,7 +304,8 @@ def load_model_and_data(arguments, splits):
                              f"the model cannot decode --data {arguments.data}")
         decoding.columns = columns(arguments, saved=decoding.columns)
         frame = read_manifest(arguments.data, decoding.columns)
-        if "text" in decoding.modalities() and "text" in names and "text" not in vectorizers:
+        takes_ids = "text" in names and model.inputs[names.index("text")].dtype != "string"
+        if "text" in decoding.modalities() and takes_ids and "text" not in vectorizers:
             raise UsageError(f"the model takes token ids but no vocabulary was found next to {arguments.model!r} "
                              f"({export.vocabulary_path(arguments.model, 'text')})")
         print(f"Checking {len(frame)} rows of {arguments.data} ...", flush=True)

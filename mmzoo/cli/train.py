@@ -8,6 +8,7 @@ import sys
 import time
 
 from mmzoo.cli import common
+from mmzoo.cli import presets as preset_options
 
 MODEL_FILE = "model.keras"
 CHECKPOINTS = "checkpoints"
@@ -20,12 +21,18 @@ EXAMPLES = """examples:
   mmzoo train late --data av_mnist --epochs 10 --out runs/late --strategy auto
   mmzoo train gated --data photos.csv --image-col photo --audio-col clip --label-col label --out runs/gated
   mmzoo train trimodal_classifier --data synthetic --epochs 5 --out runs/trimodal
+  mmzoo train attention --data clips.csv --image-col photo --text-col caption --audio-col clip \
+      --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased \
+      --audio-preset whisper_tiny_en --out runs/pretrained
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
 conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
-modalities (see `mmzoo list`). Training follows `mmzoo.training.recipe`, as
+modalities (see `mmzoo list`). With a manifest and a fusion NAME,
+--image-preset, --text-preset and --audio-preset put a frozen pretrained
+keras-hub encoder (`mmzoo.branches.from_preset`) in place of that modality's
+branch; its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
 A manifest's files are decoded once, by the check before training, and kept
 in memory; with --prepared DIR they are decoded once into shards in DIR
@@ -56,6 +63,7 @@ def add_arguments(parser):
                         help="for a manifest larger than memory: decode it once into sharded files in DIR "
                              "(one folder per split; resumable, reused by later runs, see `mmzoo prepare`) and "
                              "train from them instead of keeping the decoded files in memory")
+    preset_options.add_arguments(parser)
 
 
 def resumable(folder):
@@ -80,9 +88,12 @@ def check(arguments):
     if not resumable(arguments.out):
         common.check_new_path(arguments.out)
     if arguments.data in common.BUNDLED_DATA:
+        preset_options.check(arguments, None)
         return None, None
     columns = common.columns(arguments)
-    return common.read_manifest(arguments.data, columns), columns
+    frame = common.read_manifest(arguments.data, columns)
+    preset_options.check(arguments, columns)
+    return frame, columns
 
 
 def check_name(name):
@@ -185,8 +196,10 @@ def manifest_data(arguments, frame, columns):
     from mmzoo.preprocessing import text_vectorizer
 
     decoding, parts = manifest_decoding(arguments.name, arguments.data, frame, columns)
+    presets = preset_options.chosen(arguments)
+    preset_options.adjust_decoding(decoding, presets)
     vectorizer = None
-    if "text" in columns:
+    if "text" in columns and "text" not in presets:
         vectorizer = text_vectorizer(parts["train"][columns["text"]].tolist(), max_tokens=MAX_TOKENS,
                                      sequence_length=decoding.sequence_length)
     print(f"Checking {len(frame)} rows of {arguments.data} ...", flush=True)
@@ -209,7 +222,7 @@ def input_shapes(data):
     return {modality: tuple(spec.shape) for modality, spec in data.element_spec[0].items()}
 
 
-def fusion_builder(name, shapes, num_classes, vocab_size):
+def fusion_builder(name, shapes, num_classes, vocab_size, presets=None):
     """Returns a function building a fusion model on the data's modalities.
 
     Args:
@@ -217,6 +230,8 @@ def fusion_builder(name, shapes, num_classes, vocab_size):
         shapes: `{modality: per-sample shape}` of the training inputs.
         num_classes: Number of classes.
         vocab_size: Number of token ids of the texts, or None.
+        presets: `{modality: keras-hub preset}` of the modalities whose
+            branch is a pretrained encoder, or None.
 
     Returns:
         A function without arguments returning an uncompiled `keras.Model`.
@@ -224,9 +239,16 @@ def fusion_builder(name, shapes, num_classes, vocab_size):
     from mmzoo import branches, heads
     from mmzoo.assemble import build_model
 
+    presets = presets or {}
+
+    def branch(modality, shape):
+        if modality in presets:
+            return preset_options.branch(modality, presets[modality], shape)
+        return branches.for_input(modality, shape, vocab_size)
+
     def build():
         return build_model(
-            branches={modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()},
+            branches={modality: branch(modality, shape) for modality, shape in shapes.items()},
             fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
 
     return build
@@ -286,7 +308,7 @@ def _sizes(defaults, shapes, vocab_size):
     return sizes
 
 
-def builder(name, data, num_classes, vectorizer):
+def builder(name, data, num_classes, vectorizer, presets=None):
     """Returns the build function of the model and the inputs it takes.
 
     Args:
@@ -294,6 +316,7 @@ def builder(name, data, num_classes, vectorizer):
         data: The training data.
         num_classes: Number of classes.
         vectorizer: The texts' `TextVectorization`, or None.
+        presets: `{modality: keras-hub preset}` for a fusion's pretrained branches, or None.
 
     Returns:
         A tuple `(build function, input names)`.
@@ -305,7 +328,7 @@ def builder(name, data, num_classes, vectorizer):
     shapes = input_shapes(data)
     if name in zoo.available():
         return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
-    return fusion_builder(name, shapes, num_classes, vocab_size), list(shapes)
+    return fusion_builder(name, shapes, num_classes, vocab_size, presets), list(shapes)
 
 
 def judge(model, split, class_names):
@@ -366,12 +389,14 @@ def run(arguments):
 
     check_strategy(arguments.strategy)
     check_name(arguments.name)
+    preset_options.check_fusion(arguments)
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
         class_names, vectorizer, decoding = common.bundled_class_names(arguments.data), None, None
     else:
         data, class_names, vectorizer, decoding = manifest_data(arguments, frame, columns)
-    build, names = builder(arguments.name, data["train"], len(class_names), vectorizer)
+    presets = preset_options.chosen(arguments)
+    build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
     resuming = os.path.isdir(arguments.out)
     os.makedirs(arguments.out, exist_ok=True)
@@ -382,7 +407,7 @@ def run(arguments):
         build, data["train"], validation=data.get("validation"), epochs=arguments.epochs,
         batch_size=arguments.batch_size, strategy=arguments.strategy, seed=arguments.seed,
         checkpoint_dir=os.path.join(arguments.out, CHECKPOINTS), verbose=1 if sys.stdout.isatty() else 2,
-        learning_rate="cosine")
+        learning_rate="cosine", cache_frozen=bool(presets))
     seconds = time.perf_counter() - start
     metrics = judge(model, data, class_names)
     write_run(arguments, model, history.history, {**metrics, "training_seconds": round(seconds, 2)},

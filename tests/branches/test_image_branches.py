@@ -1,9 +1,11 @@
+import keras
 import numpy as np
 import pytest
 
 import mmzoo
 from mmzoo import branches, heads
 from harness import check_model
+from mmzoo.errors import ArgumentTypeError, ConfigurationError
 
 
 def _images(count, size, channels):
@@ -69,3 +71,40 @@ def test_conv2d_options(kwargs, expected_shape, tmp_path):
     assert branch.output.shape == expected_shape
     model = mmzoo.build_model({"image": branch}, head=heads.multiclass(2))
     check_model(model, {"image": _images(8, 16, 1)}, np.arange(8) % 2, tmp_path)
+
+
+def test_application_loads_a_local_weights_file_and_preprocesses_inside(tmp_path):
+    source = branches.application("MobileNet", input_shape=(32, 32, 3), weights=None)
+    path = tmp_path / "mobilenet_notop.weights.h5"
+    source.get_layer("mobilenet_1.00_32").save_weights(path)
+    restored = branches.application("MobileNet", input_shape=(32, 32, 3), weights=str(path), branch_name="restored")
+    images = _images(2, 32, 3) * 255.0
+    np.testing.assert_allclose(restored.predict(images, verbose=0), source.predict(images, verbose=0), rtol=1e-5)
+    preprocess = source.get_layer("image_mobilenet_preprocess")
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(preprocess(images)),
+                               keras.applications.mobilenet.preprocess_input(images.copy()), rtol=1e-6)
+    assert source.trainable_weights == []
+
+
+@pytest.mark.slow
+def test_application_model_trains_saves_and_reloads(tmp_path):
+    model = mmzoo.build_model({"image": branches.application("MobileNetV3Small", input_shape=(32, 32, 3),
+                                                             weights=None, pooling="tokens")},
+                              fusion="attention", head=heads.multiclass(3))
+    loaded = check_model(model, {"image": _images(8, 32, 3) * 255.0}, np.arange(8) % 3, tmp_path)
+    assert loaded.get_layer("image_mobilenetv3small").trainable_weights == []
+
+
+@pytest.mark.parametrize("kwargs, error, received", [
+    ({"name": "ResNet5"}, ConfigurationError, "name='ResNet5'"),
+    ({"name": "InceptionV3"}, ConfigurationError, r"input_shape=\(32, 32, 3\)"),
+    ({"weights": "missing.weights.h5"}, ConfigurationError, "weights='missing.weights.h5'"),
+    ({"weights": 3}, ArgumentTypeError, "weights=3"),
+    ({"input_shape": (32, 32, 1), "weights": "imagenet"}, ConfigurationError, r"input_shape=\(32, 32, 1\)"),
+    ({"preprocess": "yes"}, ArgumentTypeError, "preprocess='yes'"),
+    ({"pooling": "mean"}, ConfigurationError, "pooling='mean'"),
+])
+def test_application_refuses_bad_arguments(kwargs, error, received):
+    arguments = {"name": "MobileNet", "input_shape": (32, 32, 3), "weights": None, **kwargs}
+    with pytest.raises(error, match=f"Received: {received}"):
+        branches.application(**arguments)

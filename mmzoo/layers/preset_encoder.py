@@ -1,0 +1,167 @@
+"""`PresetEncoder`: a pretrained encoder with its own preprocessing, from raw inputs to features."""
+
+import math
+
+import keras
+from keras import ops
+
+from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int
+from mmzoo.layers.masked_mean import masked_mean
+
+SEQUENCE_KEYS = ("sequence_output", "encoder_sequence_output")
+"""Keys of the token features in an encoder's dict output, in order of preference."""
+
+
+def _sequence(outputs):
+    """Returns the token features of an encoder's outputs as `(batch, steps, dim)`."""
+    if isinstance(outputs, dict):
+        outputs = next(outputs[key] for key in SEQUENCE_KEYS if key in outputs)
+    if len(outputs.shape) == 4:
+        batch = ops.shape(outputs)[0]
+        outputs = ops.reshape(outputs, (batch, -1, outputs.shape[-1]))
+    return outputs
+
+
+def is_text_encoder(encoder):
+    """Tells whether an encoder takes token ids (a `token_ids` input, or one integer input)."""
+    if isinstance(encoder.input, dict):
+        return "token_ids" in encoder.input
+    return "int" in str(encoder.input.dtype)
+
+
+@keras.saving.register_keras_serializable(package="mmzoo")
+class PresetEncoder(keras.layers.Layer):
+    """Runs an encoder (a keras-hub backbone or one of its towers) on raw inputs, with its preprocessing.
+
+    The preprocessing is the preset's own: a keras-hub tokenizer (strings in,
+    packed to `sequence_length` tokens between the start and end tokens, with
+    a padding mask), an image converter (resizing and rescaling pixels) or an
+    audio converter (waveform to the encoder's spectrogram). The output is
+    the encoder's token features, pooled into one vector (the mean over the
+    real tokens) or kept as tokens. A frozen encoder (`trainable=False`)
+    runs in inference mode, its dropout off, as in the transfer-learning
+    recipe: its features are then the same at every epoch, which is what
+    frozen-feature caching relies on.
+
+    The tokenizer's vocabulary is saved with the layer (as keras-hub assets):
+    a model holding this layer reloads from `.keras` without the preset
+    folder, but needs `keras_hub` importable.
+
+    Args:
+        encoder: A `keras.Model` whose inputs are `token_ids` (and
+            optionally `padding_mask`, `segment_ids`) for text, or one
+            tensor otherwise; its output is a tensor of tokens or of a
+            feature map, or a dict holding `sequence_output` or
+            `encoder_sequence_output`.
+        preprocessor: A keras-hub tokenizer, image converter or audio
+            converter, or None for inputs the encoder takes as they are.
+        sequence_length: Tokens per text (text encoders only; None otherwise).
+        pooling: `"vector"` (mean over the real tokens, `(batch, dim)`) or
+            `"tokens"` (`(batch, steps, dim)`, for attention fusion).
+        **kwargs: Base layer arguments (`name`, `trainable`, `dtype`).
+
+    Raises:
+        ConfigurationError: `pooling` is unknown or `sequence_length` is
+            not positive.
+    """
+
+    def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", trainable=True, **kwargs):
+        super().__init__(**kwargs)
+        check_choice("pooling", pooling, OUTPUT_MODES)
+        check_positive_int("sequence_length", sequence_length, allow_none=not is_text_encoder(encoder))
+        self.encoder = encoder
+        self.preprocessor = preprocessor
+        self.sequence_length = sequence_length
+        self.pooling = pooling
+        self.is_text = is_text_encoder(encoder)
+        self.trainable = trainable
+
+    @keras.layers.Layer.trainable.setter
+    def trainable(self, value):
+        keras.layers.Layer.trainable.fset(self, value)
+        # A keras-hub backbone rebuilt from its config does not pass the flag
+        # on to its own layers: set it on every variable of the encoder.
+        for variable in self.encoder.weights if hasattr(self, "encoder") else ():
+            variable.trainable = bool(value)
+
+    def build(self, input_shape):
+        self.built = True
+
+    def _pack(self, inputs):
+        """Tokenizes strings and packs them: `(token_ids, padding_mask)`, both `(batch, sequence_length)`.
+
+        The packer is made at call time, not in `build`: a model loaded from
+        `.keras` is built before the tokenizer's vocabulary (an asset) is
+        restored, and the start, end and padding ids come from it.
+        """
+        from keras_hub.layers import StartEndPacker
+
+        tokenizer = self.preprocessor
+        packer = StartEndPacker(
+            start_value=tokenizer.start_token_id, end_value=tokenizer.end_token_id,
+            pad_value=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0,
+            sequence_length=self.sequence_length, return_padding_mask=True, dtype="int32")
+        return packer(tokenizer(inputs))
+
+    def _encoder_inputs(self, inputs):
+        """Returns `(encoder inputs, padding mask or None)` for raw inputs."""
+        if not self.is_text:
+            prepared = inputs if self.preprocessor is None else self.preprocessor(inputs)
+            if isinstance(self.encoder.input, dict):  # one named input, e.g. {"images": ...}
+                prepared = {key: prepared for key in self.encoder.input}
+            return prepared, None
+        token_ids, padding_mask = self._pack(inputs)
+        return self._text_feed(token_ids, padding_mask), padding_mask
+
+    def _text_feed(self, token_ids, padding_mask):
+        if not isinstance(self.encoder.input, dict):
+            return token_ids
+        available = {"token_ids": token_ids, "padding_mask": padding_mask,
+                     "segment_ids": ops.zeros_like(token_ids)}
+        return {key: available[key] for key in self.encoder.input}
+
+    def _pool(self, outputs, padding_mask):
+        tokens = _sequence(outputs)
+        if self.pooling == "tokens":
+            return tokens
+        return masked_mean(tokens, padding_mask)
+
+    def call(self, inputs, training=None):
+        feed, padding_mask = self._encoder_inputs(inputs)
+        return self._pool(self.encoder(feed, training=training if self.trainable else False), padding_mask)
+
+    def compute_output_spec(self, inputs):
+        if self.is_text:
+            batch = inputs.shape[0]
+            token_ids = keras.KerasTensor((batch, self.sequence_length), dtype="int32")
+            padding_mask = keras.KerasTensor((batch, self.sequence_length), dtype="bool")
+            feed = self._text_feed(token_ids, padding_mask)
+        else:
+            feed, padding_mask = keras.tree.map_structure(
+                lambda tensor: keras.KerasTensor((inputs.shape[0], *tensor.shape[1:]), dtype=tensor.dtype),
+                self.encoder.input), None
+        return keras.KerasTensor(self._output_shape(self.encoder.compute_output_spec(feed)), dtype=self.compute_dtype)
+
+    def _output_shape(self, outputs):
+        if isinstance(outputs, dict):
+            outputs = next(outputs[key] for key in SEQUENCE_KEYS if key in outputs)
+        shape = tuple(outputs.shape)
+        steps = None if None in shape[1:-1] else math.prod(shape[1:-1])
+        return (shape[0], steps, shape[-1]) if self.pooling == "tokens" else (shape[0], shape[-1])
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({
+            "encoder": keras.saving.serialize_keras_object(self.encoder),
+            "preprocessor": keras.saving.serialize_keras_object(self.preprocessor),
+            "sequence_length": self.sequence_length,
+            "pooling": self.pooling,
+        })
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
+        config["preprocessor"] = keras.saving.deserialize_keras_object(config["preprocessor"])
+        return cls(**config)

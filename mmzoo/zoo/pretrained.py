@@ -1,0 +1,161 @@
+"""Classifiers on pretrained keras-hub encoders: a CLIP pair of towers, and image + text + speech presets."""
+
+import numpy as np
+
+import mmzoo.branches as branches
+import mmzoo.heads as heads
+from mmzoo.assemble import build_model
+from mmzoo.zoo.registry import ZooEntry, register
+
+CLASS_WORDS = ("cat", "dog", "car", "tree", "house", "bird", "boat", "flower", "horse", "train")
+FILLER_WORDS = ("a", "the", "photo", "of", "small", "big", "red", "blue", "on", "near")
+SAMPLE_RATE = 16000
+"""Sample rate of the example waveforms: Whisper's."""
+
+LOCAL_PRESETS = (
+    "Offline, download a preset once (or save one with `backbone.save_to_preset(folder)` and its tokenizer's "
+    "or converter's `save_to_preset(folder)`) and pass its folder, e.g. image_preset='/data/presets/clip', "
+    "or `mmzoo train --image-preset /data/presets/clip`."
+)
+
+
+def _branches(presets, image_shape, audio_shape, sequence_length, pooling, trainable):
+    shapes = {"image": image_shape, "text": None, "audio": audio_shape}
+    return {modality: branches.from_preset(preset, modality, input_shape=shapes[modality],
+                                           sequence_length=sequence_length, pooling=pooling, trainable=trainable)
+            for modality, preset in presets.items()}
+
+
+def pretrained_image_text_classifier(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
+                                     image_shape=(224, 224, 3), sequence_length=77, fusion="concat",
+                                     hidden_units=(256,), trainable=False, num_classes=10):
+    """A CLIP pair of towers (image and text encoders of one preset), frozen, fused, with a classifier head.
+
+    Args:
+        image_preset: keras-hub preset of the image encoder: a name, a
+            `kaggle://` or `hf://` handle or a local folder.
+        text_preset: keras-hub preset of the text encoder (with its tokenizer).
+        image_shape: Size of the input images (pixels in [0, 255]); the
+            preset's converter resizes them.
+        sequence_length: Tokens per text.
+        fusion: A fusion name or layer (`mmzoo.fusion.available()`).
+        hidden_units: Widths of the head's Dense layers.
+        trainable: Whether the encoders are fine-tuned too.
+        num_classes: Number of classes.
+
+    Returns:
+        A `keras.Model` with inputs `image` (pixels) and `text` (strings), output `label`.
+    """
+    pooling = "tokens" if fusion == "attention" else "vector"
+    return build_model(
+        _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
+                  trainable),
+        fusion=fusion, head=heads.multiclass(num_classes, hidden_units=hidden_units),
+        name="pretrained_image_text_classifier")
+
+
+def pretrained_trimodal_classifier(image_preset="clip_vit_base_patch16", text_preset="bert_tiny_en_uncased",
+                                   audio_preset="whisper_tiny_en", image_shape=(224, 224, 3), audio_shape=(16000,),
+                                   sequence_length=64, fusion="attention", hidden_units=(256,), trainable=False,
+                                   num_classes=10):
+    """Image, text and speech encoders from keras-hub presets, frozen, fused, with a classifier head.
+
+    Args:
+        image_preset: keras-hub preset of the image encoder.
+        text_preset: keras-hub preset of the text encoder (with its tokenizer).
+        audio_preset: keras-hub preset of the speech encoder (with its audio converter).
+        image_shape: Size of the input images (pixels in [0, 255]).
+        audio_shape: `(samples,)` of the input waveforms, at the audio
+            converter's sample rate (16 kHz for Whisper; padded to its
+            clip length inside the branch).
+        sequence_length: Tokens per text.
+        fusion: A fusion name or layer.
+        hidden_units: Widths of the head's Dense layers.
+        trainable: Whether the encoders are fine-tuned too.
+        num_classes: Number of classes.
+
+    Returns:
+        A `keras.Model` with inputs `image`, `text` and `audio` (waveforms), output `label`.
+    """
+    pooling = "tokens" if fusion == "attention" else "vector"
+    return build_model(
+        _branches({"image": image_preset, "text": text_preset, "audio": audio_preset}, image_shape, audio_shape,
+                  sequence_length, pooling, trainable),
+        fusion=fusion, head=heads.multiclass(num_classes, hidden_units=hidden_units),
+        name="pretrained_trimodal_classifier")
+
+
+def raw_example_data(num_samples, seed, config):
+    """Raw inputs whose class every modality tells: a class word in the text, a brightness, a tone.
+
+    Args:
+        num_samples: Number of samples.
+        seed: Seed of the generator.
+        config: The builder arguments (`image_shape`, `audio_shape` when
+            the model has audio, `num_classes`).
+
+    Returns:
+        `(inputs, labels)`: strings, pixels in [0, 255] and 16 kHz
+        waveforms keyed by modality, and int class ids.
+    """
+    rng = np.random.default_rng(seed)
+    num_classes = config["num_classes"]
+    labels = rng.integers(0, num_classes, num_samples)
+    texts = np.array([" ".join([*rng.choice(FILLER_WORDS, 3), CLASS_WORDS[label % len(CLASS_WORDS)],
+                                *rng.choice(FILLER_WORDS, 2)]) for label in labels], dtype=object)
+    level = 30.0 + 200.0 * labels / max(1, num_classes - 1)
+    images = level[:, None, None, None] + rng.normal(0, 20, (num_samples, *config["image_shape"]))
+    inputs = {"image": np.clip(images, 0, 255).astype("float32"), "text": texts}
+    if "audio_shape" in config:
+        time = np.arange(config["audio_shape"][0]) / SAMPLE_RATE
+        pitch = 200.0 * 2 ** (labels / 2)
+        inputs["audio"] = (0.5 * np.sin(2 * np.pi * pitch[:, None] * time)
+                           + rng.normal(0, 0.02, (num_samples, len(time)))).astype("float32")
+    return inputs, labels.astype("int32")
+
+
+_CORRECTIONS = (
+    "Presets download on first use; " + LOCAL_PRESETS,
+    "The preset's own preprocessing (tokenizer, image converter, audio converter) runs inside each branch, so "
+    "the model takes raw strings, pixels in [0, 255] and waveforms, and its .keras file reloads without the "
+    "preset folder (keras-hub must be installed: pip install \"mmzoo[hub]\").",
+    "The encoders are frozen (trainable=False): train with mmzoo.training.fit(..., cache_frozen=True) to run "
+    "them once instead of at every epoch.",
+)
+
+register(ZooEntry(
+    name="pretrained_image_text_classifier",
+    summary="CLIP image and text towers (keras-hub presets, frozen), fused, with a classifier head.",
+    modalities=("image", "text"),
+    reproduces="Classification on a pretrained CLIP pair of towers (linear probe / fusion on frozen features).",
+    architecture="""
+        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> preset image converter
+            -> encoder of image_preset={image_preset!r} -> mean of tokens
+        text strings -> preset tokenizer ({sequence_length} tokens)
+            -> encoder of text_preset={text_preset!r} -> mean of tokens
+        fusion {fusion!r} -> Dense{hidden_units} -> Dense(num_classes, softmax)
+        Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
+    """,
+    corrections=_CORRECTIONS,
+    builder=pretrained_image_text_classifier,
+    example_data=raw_example_data,
+))
+
+register(ZooEntry(
+    name="pretrained_trimodal_classifier",
+    summary="Image, text and speech encoders from keras-hub presets (frozen), fused, with a classifier head.",
+    modalities=("image", "text", "audio"),
+    reproduces="Fusion of pretrained unimodal encoders (CLIP vision, BERT, Whisper) for classification.",
+    architecture="""
+        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> image converter
+            -> encoder of image_preset={image_preset!r}
+        text strings -> tokenizer ({sequence_length} tokens) -> encoder of text_preset={text_preset!r}
+        audio waveform ({audio_shape[0]} samples) -> audio converter -> encoder of audio_preset={audio_preset!r}
+        fusion {fusion!r} (tokens for attention, else the mean of tokens)
+            -> Dense{hidden_units} -> Dense(num_classes, softmax)
+        Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
+    """,
+    corrections=_CORRECTIONS,
+    builder=pretrained_trimodal_classifier,
+    example_data=raw_example_data,
+))
