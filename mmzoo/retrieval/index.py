@@ -20,8 +20,8 @@ from mmzoo._files import atomic_destination
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
 QUERY_BATCH = 256
-"""Queries scored together: one `(QUERY_BATCH, BLOCK_ROWS)` float32 score block (64 MB) at a time."""
-BLOCK_ROWS = 65536
+"""Queries scored together: one `(QUERY_BATCH, BLOCK_ROWS)` float32 score block (16 MB) at a time."""
+BLOCK_ROWS = 16384
 """Largest number of items kept in one stored block."""
 FORMAT = "mmzoo.retrieval.Index/1"
 
@@ -130,14 +130,14 @@ class Index:
         for block in self._blocks:
             block_scores = queries @ block.T
             if block_scores.shape[1] > k:
-                keep = np.argpartition(-block_scores, k - 1, axis=1)[:, :k]
+                keep = np.argpartition(block_scores, block_scores.shape[1] - k, axis=1)[:, -k:]
                 block_scores = np.take_along_axis(block_scores, keep, axis=1)
             else:
                 keep = np.broadcast_to(np.arange(block_scores.shape[1]), block_scores.shape)
             best_scores = np.concatenate([best_scores, block_scores], axis=1)
             best_positions = np.concatenate([best_positions, keep + offset], axis=1)
             if best_scores.shape[1] > k:
-                keep = np.argpartition(-best_scores, k - 1, axis=1)[:, :k]
+                keep = np.argpartition(best_scores, best_scores.shape[1] - k, axis=1)[:, -k:]
                 best_scores = np.take_along_axis(best_scores, keep, axis=1)
                 best_positions = np.take_along_axis(best_positions, keep, axis=1)
             offset += len(block)
