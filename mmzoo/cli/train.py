@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from mmzoo.cli import common
+from mmzoo.cli import common, train_contrastive
 
 MODEL_FILE = "model.keras"
 CHECKPOINTS = "checkpoints"
@@ -20,12 +20,17 @@ EXAMPLES = """examples:
   mmzoo train late --data av_mnist --epochs 10 --out runs/late --strategy auto
   mmzoo train gated --data photos.csv --image-col photo --audio-col clip --label-col label --out runs/gated
   mmzoo train trimodal_classifier --data synthetic --epochs 5 --out runs/trimodal
+  mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
 conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
-modalities (see `mmzoo list`). Training follows `mmzoo.training.recipe`, as
+modalities (see `mmzoo list`), or dual_encoder, trained on the pairs of
+--data av_mnist without labels (a bigger --batch-size gives the loss more
+negatives); DIR then also receives one index of the test items per modality,
+for `mmzoo search`.
+Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
 A manifest's files are decoded once, by the check before training, and kept
 in memory; with --prepared DIR they are decoded once into shards in DIR
@@ -77,6 +82,7 @@ def check(arguments):
         UsageError: bad data source, columns or output folder.
     """
     common.check_data(arguments.data)
+    train_contrastive.check(arguments)
     if not resumable(arguments.out):
         common.check_new_path(arguments.out)
     if arguments.data in common.BUNDLED_DATA:
@@ -366,6 +372,9 @@ def run(arguments):
 
     check_strategy(arguments.strategy)
     check_name(arguments.name)
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        train_contrastive.run(arguments, MODEL_FILE)
+        return
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
         class_names, vectorizer, decoding = common.bundled_class_names(arguments.data), None, None

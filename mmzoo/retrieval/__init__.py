@@ -6,7 +6,7 @@
     >>> model.compile(optimizer="adam"); model.fit(pairs, epochs=5, batch_size=256)   # no labels
     >>> index = retrieval.build_index(model, test_images, "image")
     >>> ids, scores = retrieval.search(model, index, spoken_digits, "audio", k=5)
-    >>> index.save(retrieval.index_path("model.keras"))
+    >>> index.save(retrieval.index_path("model.keras", "image"))
 
 - `dual_encoder`, `encoder`, `embed`, `modalities_of`: the model and its embeddings.
 - `Index`, `index_path`: exact top-k search by dot product in bounded memory, saved as `.npz`

@@ -178,7 +178,7 @@ class Index:
 
         Args:
             path: The file, ending in ".npz" (next to a model `m.keras`,
-                `mmzoo.retrieval.index_path("m.keras")` names it).
+                `mmzoo.retrieval.index_path("m.keras", modality)` names it).
 
         Raises:
             ConfigurationError: `path` does not end in ".npz".
@@ -217,15 +217,20 @@ class Index:
         return index
 
 
-def index_path(model_path):
-    """Returns the file an index is saved in next to a model: `model.keras` -> `model.index.npz`.
+def index_path(model_path, modality):
+    """Returns the file the index of one modality's items is saved in next to a model.
+
+    Example:
+        >>> index_path("runs/a/model.keras", "image")
+        'runs/a/model.image.index.npz'
 
     Args:
         model_path: Path of a `.keras` model file.
+        modality: The items' modality.
 
     Returns:
         The index path, a string.
     """
     model_path = os.fspath(model_path)
     stem = model_path[:-len(".keras")] if model_path.endswith(".keras") else model_path
-    return f"{stem}.index.npz"
+    return f"{stem}.{modality}.index.npz"

@@ -63,7 +63,7 @@ def test_a_failed_save_leaves_no_file(tmp_path, monkeypatch):
 
 
 def test_index_path_sits_next_to_the_model():
-    assert index_path("runs/a/model.keras") == "runs/a/model.index.npz"
+    assert index_path("runs/a/model.keras", "image") == "runs/a/model.image.index.npz"
 
 
 @pytest.mark.parametrize("call, error, message", [
