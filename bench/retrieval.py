@@ -47,6 +47,8 @@ def parse_args(argv=None):
     parser.add_argument("--epochs", type=positive_int, default=5, help="training epochs of every model (default: 5)")
     parser.add_argument("--batch-size", type=positive_int, default=256,
                         help="pairs per step of the dual encoder: the in-batch negatives (default: 256)")
+    parser.add_argument("--learning-rate", type=float, default=1e-3,
+                        help="first learning rate of the cosine decay (default: 1e-3)")
     parser.add_argument("--embedding-dim", type=positive_int, default=64, help="shared embedding size (default: 64)")
     parser.add_argument("--temperature", type=float, default=0.07, help="initial temperature (default: 0.07)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default: 0)")
@@ -62,8 +64,11 @@ def parse_args(argv=None):
 # ---------------------------------------------------------------- part 1: AV-MNIST
 
 
-def train_dual_encoder(train, arguments):
-    """Trains the zoo's dual encoder on the training pairs (labels unused); returns it and the seconds."""
+def train_dual_encoder(train, arguments, class_aware=False):
+    """Trains the zoo's dual encoder on the training pairs; returns it and the seconds.
+
+    The labels are used only by the class-aware variant (supervised contrastive).
+    """
     import keras
 
     from mmzoo import zoo
@@ -71,11 +76,14 @@ def train_dual_encoder(train, arguments):
     from mmzoo.training.compiling import make_optimizer
 
     keras.utils.set_random_seed(arguments.seed)
-    model = zoo.build("dual_encoder", embedding_dim=arguments.embedding_dim, temperature=arguments.temperature)
+    model = zoo.build("dual_encoder", embedding_dim=arguments.embedding_dim, temperature=arguments.temperature,
+                      class_aware=class_aware)
     steps = math.ceil(len(train[1]) / arguments.batch_size)
-    model.compile(optimizer=make_optimizer("adam", recipe.learning_rate(steps, arguments.epochs)))
+    model.compile(optimizer=make_optimizer("adam", recipe.learning_rate(steps, arguments.epochs,
+                                                                        initial=arguments.learning_rate)))
     start = time.perf_counter()
-    model.fit(train[0], epochs=arguments.epochs, batch_size=arguments.batch_size, shuffle=True, verbose=2)
+    inputs = {**train[0], "label": train[1]} if class_aware else train[0]
+    model.fit(inputs, epochs=arguments.epochs, batch_size=arguments.batch_size, shuffle=True, verbose=2)
     return model, time.perf_counter() - start
 
 
@@ -214,7 +222,8 @@ def report(retrieval, notes, scales, arguments, argv, seconds):
         f"Dual encoder: `mmzoo.zoo.build('dual_encoder', embedding_dim={arguments.embedding_dim}, "
         f"temperature={arguments.temperature})`, {notes['parameters']:,} weights, trained with plain `model.fit` on "
         f"{notes['train pairs']:,} unlabelled pairs, {arguments.epochs} epochs, batch {arguments.batch_size} (the "
-        f"in-batch negatives), Adam with the cosine-decayed rate of `mmzoo.training.recipe`, "
+        f"in-batch negatives), Adam with the cosine decay of `mmzoo.training.recipe` from "
+        f"{arguments.learning_rate:g}, "
         f"{notes['dual encoder seconds']:.0f} s; learned scale 1/temperature at the end: {notes['scale']:.1f}. "
         f"Zero-shot classification of the test images by 10 spoken prompts per digit (training clips): "
         f"{_percent(notes['zero-shot accuracy'])}.",

@@ -26,6 +26,10 @@ class ContrastiveLoss(keras.layers.Layer):
     `max_scale` (CLIP's 100), so a model trains with plain `model.fit(inputs)`
     and no labels.
 
+    Called with `labels` (the class of each row), it is the supervised
+    contrastive variant (Khosla et al., 2020): every row of the same class
+    is a positive, the target of each row a uniform distribution over them.
+
     Args:
         temperature: Initial temperature, a positive number (CLIP: 0.07).
         max_scale: Largest value of the learned scale `1 / temperature`.
@@ -61,20 +65,28 @@ class ContrastiveLoss(keras.layers.Layer):
         """Returns the learned scale `1 / temperature` (a scalar tensor)."""
         return ops.minimum(ops.exp(self.log_scale), self.max_scale)
 
-    def call(self, embeddings):
+    def call(self, embeddings, labels=None):
         scale = self.scale()
         losses = []
         for first, second in itertools.combinations(sorted(embeddings), 2):
             logits = ops.matmul(embeddings[first], ops.transpose(embeddings[second])) * ops.cast(
                 scale, embeddings[first].dtype)
-            targets = ops.arange(ops.shape(logits)[0])
-            forward = keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True)
-            backward = keras.losses.sparse_categorical_crossentropy(targets, ops.transpose(logits), from_logits=True)
+            if labels is None:
+                targets = ops.arange(ops.shape(logits)[0])
+                forward = keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True)
+                backward = keras.losses.sparse_categorical_crossentropy(targets, ops.transpose(logits),
+                                                                        from_logits=True)
+            else:
+                labels = ops.reshape(labels, (-1,))
+                same = ops.cast(ops.equal(labels[:, None], labels[None, :]), logits.dtype)
+                targets = same / ops.sum(same, axis=1, keepdims=True)
+                forward = keras.losses.categorical_crossentropy(targets, logits, from_logits=True)
+                backward = keras.losses.categorical_crossentropy(targets, ops.transpose(logits), from_logits=True)
             losses.append((ops.mean(forward) + ops.mean(backward)) / 2.0)
         self.add_loss(ops.cast(sum(losses) / len(losses), "float32"))
         return dict(embeddings)
 
-    def compute_output_spec(self, embeddings):
+    def compute_output_spec(self, embeddings, labels=None):
         return {modality: keras.KerasTensor(tensor.shape, tensor.dtype) for modality, tensor in embeddings.items()}
 
     def get_config(self):

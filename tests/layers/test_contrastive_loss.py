@@ -65,3 +65,19 @@ def test_bad_arguments(kwargs, message):
 def test_embeddings_of_different_sizes_are_refused():
     with pytest.raises(ConfigurationError, match="same size"):
         ContrastiveLoss()({"a": _unit(3, 2, 0), "b": _unit(3, 4, 1)})
+
+
+def test_with_labels_every_row_of_the_class_is_a_positive():
+    a, b = _unit(4, 3, 0), _unit(4, 3, 1)
+    labels = np.array([0, 1, 0, 1])
+    layer = ContrastiveLoss(temperature=1.0)
+    layer({"a": a, "b": b}, labels=labels)
+    logits = a @ b.T
+    same = (labels[:, None] == labels[None, :]) / 2.0
+
+    def soft_cross_entropy(matrix):
+        log_softmax = matrix - np.log(np.exp(matrix).sum(axis=1, keepdims=True))
+        return -np.mean((same * log_softmax).sum(axis=1))
+
+    expected = (soft_cross_entropy(logits) + soft_cross_entropy(logits.T)) / 2
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)

@@ -104,3 +104,16 @@ def test_bad_input_names_the_argument_and_value():
              "audio": branches.dense(input_dim=12)}, embedding_dim=0)
     with pytest.raises(ConfigurationError, match="Every class needs at least one prompt"):
         zero_shot_classify(model, [inputs["audio"][:1], inputs["audio"][:0]], "audio", inputs, "image")
+
+
+def test_the_class_aware_variant_takes_labels_and_round_trips(tmp_path):
+    keras.utils.set_random_seed(0)
+    inputs, labels = _pairs(256)
+    model = _model(class_aware=True)
+    assert sorted(model.input) == ["audio", "image", "label"]
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    history = model.fit({**inputs, "label": labels}, epochs=3, batch_size=64, verbose=0).history
+    assert history["loss"][-1] < history["loss"][0]
+    model.save(tmp_path / "aware.keras")
+    loaded = keras.saving.load_model(tmp_path / "aware.keras", safe_mode=True)
+    np.testing.assert_allclose(embed(loaded, inputs, "image"), embed(model, inputs, "image"), rtol=1e-5, atol=1e-6)
