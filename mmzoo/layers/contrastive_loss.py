@@ -6,7 +6,7 @@ import math
 import keras
 from keras import ops
 
-from mmzoo._checks import check_positive_number
+from mmzoo._checks import check_positive_int, check_positive_number
 from mmzoo.errors import ConfigurationError
 
 
@@ -26,13 +26,19 @@ class ContrastiveLoss(keras.layers.Layer):
     `max_scale` (CLIP's 100), so a model trains with plain `model.fit(inputs)`
     and no labels.
 
-    Called with `labels` (the class of each row), it is the supervised
-    contrastive variant (Khosla et al., 2020): every row of the same class
-    is a positive, the target of each row a uniform distribution over them.
+    Called with `labels` (the class of each row), it is the class-aware
+    variant: the supervised contrastive loss (Khosla et al., 2020), where
+    every row of the same class is a positive (the target of each row a
+    uniform distribution over them), plus, with `num_classes`, one learned
+    unit-length prototype per class shared by every modality and the
+    cross-entropy of `s * embedding . prototypes^T` against the labels (a
+    cosine classifier), which pulls each class of every modality to one point.
 
     Args:
         temperature: Initial temperature, a positive number (CLIP: 0.07).
         max_scale: Largest value of the learned scale `1 / temperature`.
+        num_classes: Number of classes of the prototypes, or None for none
+            (the class-aware call then uses the supervised contrastive term alone).
         **kwargs: Standard layer arguments (`name`, ...).
 
     Raises:
@@ -40,10 +46,12 @@ class ContrastiveLoss(keras.layers.Layer):
             or `max_scale` is below `1 / temperature`.
     """
 
-    def __init__(self, temperature=0.07, max_scale=100.0, **kwargs):
+    def __init__(self, temperature=0.07, max_scale=100.0, num_classes=None, **kwargs):
         super().__init__(**kwargs)
         check_positive_number("temperature", temperature)
         check_positive_number("max_scale", max_scale)
+        check_positive_int("num_classes", num_classes, allow_none=True)
+        self.num_classes = num_classes
         if 1.0 / temperature > max_scale:
             raise ConfigurationError(
                 f"`1 / temperature` must not exceed `max_scale` ({max_scale}). Received: temperature={temperature!r}")
@@ -60,6 +68,9 @@ class ContrastiveLoss(keras.layers.Layer):
             raise ConfigurationError(f"Every modality's embedding must have the same size. Received: sizes={dims}")
         self.log_scale = self.add_weight(
             shape=(), name="log_scale", initializer=keras.initializers.Constant(math.log(1.0 / self.temperature)))
+        if self.num_classes is not None:
+            self.prototypes = self.add_weight(shape=(self.num_classes, next(iter(dims.values()))), name="prototypes",
+                                              initializer="glorot_normal")
 
     def scale(self):
         """Returns the learned scale `1 / temperature` (a scalar tensor)."""
@@ -83,11 +94,26 @@ class ContrastiveLoss(keras.layers.Layer):
                 forward = keras.losses.categorical_crossentropy(targets, logits, from_logits=True)
                 backward = keras.losses.categorical_crossentropy(targets, ops.transpose(logits), from_logits=True)
             losses.append((ops.mean(forward) + ops.mean(backward)) / 2.0)
-        self.add_loss(ops.cast(sum(losses) / len(losses), "float32"))
+        loss = sum(losses) / len(losses)
+        if labels is not None and self.num_classes is not None:
+            loss = loss + self._prototype_loss(embeddings, ops.reshape(labels, (-1,)), scale)
+        self.add_loss(ops.cast(loss, "float32"))
         return dict(embeddings)
+
+    def _prototype_loss(self, embeddings, labels, scale):
+        """Mean over modalities of the cross-entropy of the scaled cosine to each class prototype."""
+        prototypes = self.prototypes / ops.sqrt(ops.maximum(ops.sum(ops.square(self.prototypes), axis=1,
+                                                                    keepdims=True), 1e-12))
+        losses = []
+        for modality in sorted(embeddings):
+            logits = ops.matmul(embeddings[modality], ops.transpose(ops.cast(prototypes, embeddings[modality].dtype)))
+            losses.append(ops.mean(keras.losses.sparse_categorical_crossentropy(
+                labels, logits * ops.cast(scale, logits.dtype), from_logits=True)))
+        return sum(losses) / len(losses)
 
     def compute_output_spec(self, embeddings, labels=None):
         return {modality: keras.KerasTensor(tensor.shape, tensor.dtype) for modality, tensor in embeddings.items()}
 
     def get_config(self):
-        return {**super().get_config(), "temperature": self.temperature, "max_scale": self.max_scale}
+        return {**super().get_config(), "temperature": self.temperature, "max_scale": self.max_scale,
+                "num_classes": self.num_classes}

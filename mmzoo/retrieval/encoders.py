@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 
-from mmzoo._checks import check_bool, check_modality_dict, check_positive_int
+from mmzoo._checks import check_modality_dict, check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.layers.contrastive_loss import ContrastiveLoss
 
@@ -15,7 +15,7 @@ LABEL_INPUT = "label"
 """The extra input of a class-aware dual encoder: the class of each pair, used by the loss only."""
 
 
-def dual_encoder(branches, embedding_dim=64, temperature=0.07, class_aware=False, name="dual_encoder"):
+def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None, name="dual_encoder"):
     """Builds a contrastive encoder of two or more modalities (CLIP-style).
 
     Each modality's branch is followed by a linear projection to
@@ -26,11 +26,13 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, class_aware=False
     `model.compile(optimizer)` and `model.fit(inputs)` on paired samples,
     without labels (labels given to `fit` as targets are ignored).
 
-    With `class_aware=True` the model has one more input, "label" (the
-    class of each pair), and the loss is the supervised contrastive one:
-    every pair of the same class in the batch is a positive. It needs labels,
-    so it is no longer label-free training; the encoders and the search are
-    the same.
+    With `num_classes` the model is class-aware: it has one more input,
+    "label" (the class of each pair), and the loss is the supervised
+    contrastive one (every pair of the same class in the batch is a
+    positive) plus a cosine classifier on learned class prototypes shared by
+    the modalities (see `mmzoo.layers.ContrastiveLoss`). It needs labels, so
+    it is no longer label-free training; the encoders and the search are the
+    same.
 
     Reference:
         Radford et al., "Learning Transferable Visual Models From Natural
@@ -47,8 +49,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, class_aware=False
             branch maps one input to a feature vector.
         embedding_dim: Size of the shared embedding.
         temperature: Initial temperature of the softmax over similarities.
-        class_aware: Whether pairs of the same class are positives too
-            (needs the "label" input when training).
+        num_classes: None to train on pairs alone, or the number of classes
+            of the class-aware variant (needs the "label" input when training).
         name: Name of the model.
 
     Returns:
@@ -65,8 +67,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, class_aware=False
         raise ConfigurationError(
             f"A dual encoder needs at least two modalities. Received: branches={describe_value(sorted(branches))}")
     check_positive_int("embedding_dim", embedding_dim)
-    check_bool("class_aware", class_aware)
-    loss = ContrastiveLoss(temperature=temperature, name="contrastive_loss")
+    check_positive_int("num_classes", num_classes, allow_none=True)
+    loss = ContrastiveLoss(temperature=temperature, num_classes=num_classes, name="contrastive_loss")
     inputs, embeddings = {}, {}
     for modality in sorted(branches):
         branch = branches[modality]
@@ -79,7 +81,7 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, class_aware=False
                 f"Received: branches[{modality!r}] output shape={branch.output.shape}")
         inputs[modality] = keras.Input(shape=branch.input.shape[1:], dtype=branch.input.dtype, name=modality)
         embeddings[modality] = _encoder(branch, modality, embedding_dim)(inputs[modality])
-    if not class_aware:
+    if num_classes is None:
         return keras.Model(inputs=inputs, outputs=loss(embeddings), name=name)
     inputs[LABEL_INPUT] = keras.Input(shape=(), dtype="int32", name=LABEL_INPUT)
     return keras.Model(inputs=inputs, outputs=loss(embeddings, labels=inputs[LABEL_INPUT]), name=name)

@@ -11,7 +11,7 @@ AV_MNIST_SHAPES = {"image_shape": (28, 28, 1), "spectrogram_shape": (32, 32)}
 
 
 def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_dim=64, temperature=0.07,
-                 class_aware=False):
+                 num_classes=None):
     """An image encoder and a spectrogram encoder trained to embed pairs close together.
 
     The branches are those of `mmzoo.branches.for_input` (the AV-MNIST
@@ -23,8 +23,8 @@ def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_
         spectrogram_shape: `(time, frequency)` of the spectrograms.
         embedding_dim: Size of the shared embedding.
         temperature: Initial temperature of the contrastive softmax (learned).
-        class_aware: Whether pairs of the same class are positives too
-            (supervised contrastive; the model then takes a "label" input).
+        num_classes: None to train on pairs alone (no labels), or the number
+            of classes of the class-aware variant, which takes a "label" input.
 
     Returns:
         A `keras.Model` with inputs `image` and `audio`, outputs their
@@ -33,7 +33,7 @@ def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_
     return build_dual_encoder(
         {"image": branches.for_input("image", tuple(image_shape)),
          "audio": branches.for_input("audio", tuple(spectrogram_shape))},
-        embedding_dim=embedding_dim, temperature=temperature, class_aware=class_aware, name="dual_encoder")
+        embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes, name="dual_encoder")
 
 
 def _av_mnist_pairs(num_samples, seed, config):
@@ -47,7 +47,7 @@ def _av_mnist_pairs(num_samples, seed, config):
     inputs, labels = load("av_mnist", split="train", as_dataset=False)
     keep = np.sort(np.random.default_rng(seed).choice(len(labels), size=min(num_samples, len(labels)), replace=False))
     inputs = {modality: values[keep] for modality, values in inputs.items()}
-    if config["class_aware"]:
+    if config["num_classes"] is not None:
         inputs["label"] = labels[keep]
     return inputs, labels[keep]
 
@@ -64,7 +64,8 @@ register(ZooEntry(
         ContrastiveLoss: logits = s * image_embeddings . audio_embeddings^T, s = 1 / temperature learned
         (starts at 1 / {temperature}, capped at 100); loss = mean of the cross-entropies both ways
         outputs: the embeddings by modality; no labels, no classifier
-        class_aware=True: a "label" input, every pair of the same class is a positive (supervised contrastive)
+        num_classes=N (class-aware): a "label" input; supervised contrastive (every pair of the same class is a
+        positive) + cross-entropy of s * embedding . class prototypes^T (one prototype per class, both modalities)
     """,
     corrections=(
         "Tutorials search with features of separately trained classifiers; here both encoders are trained "

@@ -81,3 +81,22 @@ def test_with_labels_every_row_of_the_class_is_a_positive():
 
     expected = (soft_cross_entropy(logits) + soft_cross_entropy(logits.T)) / 2
     assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_with_prototypes_the_cosine_classifier_loss_is_added():
+    a, b = _unit(4, 3, 0), _unit(4, 3, 1)
+    labels = np.array([0, 1, 0, 1])
+    plain, with_prototypes = ContrastiveLoss(temperature=0.5), ContrastiveLoss(temperature=0.5, num_classes=2)
+    plain({"a": a, "b": b}, labels=labels)
+    with_prototypes({"a": a, "b": b}, labels=labels)
+    prototypes = keras.ops.convert_to_numpy(with_prototypes.prototypes)
+    prototypes = prototypes / np.linalg.norm(prototypes, axis=1, keepdims=True)
+
+    def cross_entropy(embeddings):
+        logits = 2.0 * embeddings @ prototypes.T
+        log_softmax = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return -np.mean(log_softmax[np.arange(4), labels])
+
+    extra = (cross_entropy(a) + cross_entropy(b)) / 2
+    assert float(with_prototypes.losses[0]) == pytest.approx(float(plain.losses[0]) + extra, rel=1e-5)
+    check_layer_config(with_prototypes)

@@ -109,7 +109,7 @@ def test_bad_input_names_the_argument_and_value():
 def test_the_class_aware_variant_takes_labels_and_round_trips(tmp_path):
     keras.utils.set_random_seed(0)
     inputs, labels = _pairs(256)
-    model = _model(class_aware=True)
+    model = _model(num_classes=4)
     assert sorted(model.input) == ["audio", "image", "label"]
     model.compile(optimizer=keras.optimizers.Adam(3e-3))
     history = model.fit({**inputs, "label": labels}, epochs=3, batch_size=64, verbose=0).history
