@@ -3,7 +3,7 @@
 import numpy as np
 
 from mmzoo._checks import check_positive_int_sequence
-from mmzoo.errors import ConfigurationError
+from mmzoo.errors import ConfigurationError, describe_value
 
 RECALL_AT = (1, 5, 10)
 QUERY_CHUNK = 1024
@@ -34,7 +34,7 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
     """
     scores = np.asarray(scores)
     if scores.ndim != 2 or 0 in scores.shape:
-        raise ConfigurationError(f"`scores` must be a non-empty 2-D array. Received: scores of shape {scores.shape}")
+        raise ConfigurationError(f"`scores` must be a non-empty 2-D array. Received: scores.shape={scores.shape}")
     if (query_labels is None) != (item_labels is None):
         raise ConfigurationError("Give both `query_labels` and `item_labels` (class level) or neither (instance level). "
                                  f"Received: query_labels={query_labels is not None}, item_labels={item_labels is not None}")
@@ -42,13 +42,13 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
     if query_labels is None:
         if num_queries > num_items:
             raise ConfigurationError(f"Instance-level ranks pair query i with item i: more queries than items. "
-                                     f"Received: scores of shape {scores.shape}")
+                                     f"Received: scores.shape={scores.shape}")
         query_labels, item_labels = np.arange(num_queries), np.arange(num_items)
     query_labels, item_labels = np.asarray(query_labels), np.asarray(item_labels)
     if query_labels.shape != (num_queries,) or item_labels.shape != (num_items,):
         raise ConfigurationError(f"Labels need one entry per query ({num_queries}) and per item ({num_items}). "
-                                 f"Received: query_labels of shape {query_labels.shape}, "
-                                 f"item_labels of shape {item_labels.shape}")
+                                 f"Received: query_labels.shape={query_labels.shape}, "
+                                 f"item_labels.shape={item_labels.shape}")
     ranks = np.empty(num_queries, dtype="int64")
     for start in range(0, num_queries, QUERY_CHUNK):
         chunk = scores[start:start + QUERY_CHUNK]
@@ -103,7 +103,7 @@ def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
     """
     if not isinstance(embeddings, dict) or len(embeddings) != 2:
         raise ConfigurationError(f"`embeddings` must be a dict of two modalities' embeddings. "
-                                 f"Received: embeddings with keys {sorted(embeddings) if isinstance(embeddings, dict) else embeddings!r}")
+                                 f"Received: embeddings={describe_value(sorted(embeddings) if isinstance(embeddings, dict) else embeddings)}")
     first, second = sorted(embeddings)
     scores = np.asarray(embeddings[first]) @ np.asarray(embeddings[second]).T
     results = {}

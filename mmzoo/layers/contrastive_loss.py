@@ -65,7 +65,7 @@ class ContrastiveLoss(keras.layers.Layer):
                 f"Received: input_shape={input_shape!r}")
         dims = {modality: shape[-1] for modality, shape in input_shape.items()}
         if len(set(dims.values())) != 1:
-            raise ConfigurationError(f"Every modality's embedding must have the same size. Received: sizes={dims}")
+            raise ConfigurationError(f"Every modality's embedding must have the same size. Received: input_shape={input_shape!r}")
         self.log_scale = self.add_weight(
             shape=(), name="log_scale", initializer=keras.initializers.Constant(math.log(1.0 / self.temperature)))
         if self.num_classes is not None:

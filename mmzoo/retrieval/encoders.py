@@ -78,7 +78,7 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
         if len(branch.output.shape) != 2:
             raise ConfigurationError(
                 f"A dual encoder needs branches returning vectors `(batch, dim)`. "
-                f"Received: branches[{modality!r}] output shape={branch.output.shape}")
+                f"Received: branches[{modality!r}].output.shape={branch.output.shape}")
         inputs[modality] = keras.Input(shape=branch.input.shape[1:], dtype=branch.input.dtype, name=modality)
         embeddings[modality] = _encoder(branch, modality, embedding_dim)(inputs[modality])
     if num_classes is None:
@@ -164,7 +164,7 @@ def embed(model, data, modality, batch_size=256):
     if samples.ndim != len(expected) + 1 or tuple(samples.shape[1:]) != expected:
         raise ConfigurationError(
             f"The {modality} encoder takes samples of shape {expected}; these look like another modality's. "
-            f"Received: data shape={samples.shape}, modality={modality!r}")
+            f"Received: data.shape={samples.shape}, modality={modality!r}")
     if len(samples) == 0:
         return np.zeros((0, model_encoder.output.shape[-1]), dtype="float32")
     return np.asarray(model_encoder.predict(samples, batch_size=batch_size, verbose=0), dtype="float32")

@@ -150,13 +150,13 @@ class Index:
         values = np.asarray(values)
         if values.ndim != 2 or values.shape[1] == 0 or not np.issubdtype(values.dtype, np.number):
             raise ConfigurationError(f"`{name}` must be a 2-D numeric array `(rows, dim)`. "
-                                     f"Received: {name} of shape {values.shape} and dtype {values.dtype}")
+                                     f"Received: {name}.shape={values.shape}, {name}.dtype={values.dtype}")
         if self.dim is not None and values.shape[1] != self.dim:
             raise ConfigurationError(
                 f"`{name}` must have the size of the index's embeddings, {self.dim}. "
-                f"Received: {name} of shape {values.shape}")
+                f"Received: {name}.shape={values.shape}")
         if not np.isfinite(values).all():
-            raise ConfigurationError(f"`{name}` holds NaN or infinite values. Received: {name} of shape {values.shape}")
+            raise ConfigurationError(f"`{name}` holds NaN or infinite values. Received: {name}.shape={values.shape}")
         return values.astype("float32", copy=False)
 
     def _new_ids(self, ids, count):
@@ -165,12 +165,12 @@ class Index:
         ids = np.asarray(ids)
         if ids.shape != (count,):
             raise ConfigurationError(
-                f"`ids` must hold one id per embedding ({count}). Received: ids of shape {ids.shape}")
+                f"`ids` must hold one id per embedding ({count}). Received: ids.shape={ids.shape}")
         kinds = {"i", "u", "U"}
         if ids.dtype.kind not in kinds or (self._ids and (ids.dtype.kind == "U") != (self._ids[0].dtype.kind == "U")):
             raise ArgumentTypeError(
                 "`ids` must be all integers or all strings, like the ids already in the index. "
-                f"Received: ids of dtype {ids.dtype}")
+                f"Received: ids.dtype={ids.dtype}")
         return ids
 
     def save(self, path):

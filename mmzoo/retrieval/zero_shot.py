@@ -34,7 +34,8 @@ def class_embeddings(model, prompts, modality, batch_size=256):
     for number, class_prompts in enumerate(prompts):
         class_prompts = np.asarray(class_prompts)
         if class_prompts.ndim == 0 or len(class_prompts) == 0:
-            raise ConfigurationError(f"Every class needs at least one prompt. Received: prompts[{number}] empty")
+            raise ConfigurationError(
+                f"Every class needs at least one prompt. Received: prompts[{number}].shape={class_prompts.shape}")
         rows.append(embed(model, class_prompts, modality, batch_size=batch_size).mean(axis=0))
     means = np.stack(rows)
     return (means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)).astype("float32")

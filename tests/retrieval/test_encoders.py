@@ -86,7 +86,7 @@ def test_bad_input_names_the_argument_and_value():
     inputs, _ = _pairs(4)
     with pytest.raises(ConfigurationError, match=r"one the model embeds, \['audio', 'image'\]. Received: modality='text'"):
         embed(model, inputs["audio"], "text")
-    with pytest.raises(ConfigurationError, match=r"another modality's. Received: data shape=\(4, 12\), modality='image'"):
+    with pytest.raises(ConfigurationError, match=r"another modality's. Received: data.shape=\(4, 12\), modality='image'"):
         search(model, Index().add(np.eye(8, dtype="float32")), inputs["audio"], "image", k=1)
     with pytest.raises(ConfigurationError, match="has no 'image' samples"):
         embed(model, {"audio": inputs["audio"]}, "image")

@@ -67,14 +67,14 @@ def test_index_path_sits_next_to_the_model():
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda index: index.add(_unit(3, dim=8)), ConfigurationError, r"size of the index's embeddings, 16\. Received: embeddings of shape \(3, 8\)"),
-    (lambda index: index.search(_unit(2, dim=8), k=1), ConfigurationError, r"Received: queries of shape \(2, 8\)"),
+    (lambda index: index.add(_unit(3, dim=8)), ConfigurationError, r"size of the index's embeddings, 16\. Received: embeddings.shape=\(3, 8\)"),
+    (lambda index: index.search(_unit(2, dim=8), k=1), ConfigurationError, r"Received: queries.shape=\(2, 8\)"),
     (lambda index: index.search(_unit(2), k=6), ConfigurationError, r"at most the number of items in the index \(5\)\. Received: k=6"),
     (lambda index: index.search(_unit(2), k=0), ConfigurationError, "k=0"),
-    (lambda index: index.add(_unit(3), ids=[1, 2]), ConfigurationError, r"ids of shape \(2,\)"),
+    (lambda index: index.add(_unit(3), ids=[1, 2]), ConfigurationError, r"ids.shape=\(2,\)"),
     (lambda index: index.add(_unit(2), ids=["x", "y"]), ArgumentTypeError, "ids"),
-    (lambda index: index.add(np.full((1, 16), np.nan)), ConfigurationError, "NaN"),
-    (lambda index: index.add(np.ones(16)), ConfigurationError, r"embeddings of shape \(16,\)"),
+    (lambda index: index.add(np.full((1, 16), np.nan)), ConfigurationError, r"NaN.*Received: embeddings.shape=\(1, 16\)"),
+    (lambda index: index.add(np.ones(16)), ConfigurationError, r"embeddings.shape=\(16,\)"),
     (lambda index: index.save("index.json"), ConfigurationError, "path='index.json'"),
 ])
 def test_bad_input_names_the_argument_and_value(call, error, message):
