@@ -10,7 +10,7 @@ QUERY_CHUNK = 1024
 """Queries ranked together, so that memory stays at a few score-matrix rows."""
 
 
-def retrieval_ranks(scores, query_labels=None, item_labels=None):
+def retrieval_ranks(similarities, query_labels=None, item_labels=None):
     """Returns the rank of the first relevant item of every query.
 
     Instance level (no labels): the relevant item of query `i` is item `i`
@@ -19,7 +19,7 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
     1 + the number of irrelevant items scoring at least the best relevant one.
 
     Args:
-        scores: Similarities `(num_queries, num_items)`, higher is closer.
+        similarities: Similarities `(num_queries, num_items)`, higher is closer.
         query_labels: The queries' class labels `(num_queries,)`, or None.
         item_labels: The items' class labels `(num_items,)`, or None.
 
@@ -28,21 +28,21 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
         relevant item gets `num_items + 1`.
 
     Raises:
-        ConfigurationError: `scores` is not 2-D, one set of labels without the
+        ConfigurationError: `similarities` is not 2-D, one set of labels without the
             other, labels of the wrong length, or instance level with more
             queries than items.
     """
-    scores = np.asarray(scores)
-    if scores.ndim != 2 or 0 in scores.shape:
-        raise ConfigurationError(f"`scores` must be a non-empty 2-D array. Received: scores.shape={scores.shape}")
+    similarities = np.asarray(similarities)
+    if similarities.ndim != 2 or 0 in similarities.shape:
+        raise ConfigurationError(f"`similarities` must be a non-empty 2-D array. Received: similarities.shape={similarities.shape}")
     if (query_labels is None) != (item_labels is None):
         raise ConfigurationError("Give both `query_labels` and `item_labels` (class level) or neither (instance level). "
                                  f"Received: query_labels={query_labels is not None}, item_labels={item_labels is not None}")
-    num_queries, num_items = scores.shape
+    num_queries, num_items = similarities.shape
     if query_labels is None:
         if num_queries > num_items:
             raise ConfigurationError(f"Instance-level ranks pair query i with item i: more queries than items. "
-                                     f"Received: scores.shape={scores.shape}")
+                                     f"Received: similarities.shape={similarities.shape}")
         query_labels, item_labels = np.arange(num_queries), np.arange(num_items)
     query_labels, item_labels = np.asarray(query_labels), np.asarray(item_labels)
     if query_labels.shape != (num_queries,) or item_labels.shape != (num_items,):
@@ -51,7 +51,7 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
                                  f"item_labels.shape={item_labels.shape}")
     ranks = np.empty(num_queries, dtype="int64")
     for start in range(0, num_queries, QUERY_CHUNK):
-        chunk = scores[start:start + QUERY_CHUNK]
+        chunk = similarities[start:start + QUERY_CHUNK]
         relevant = query_labels[start:start + QUERY_CHUNK, None] == item_labels[None, :]
         best = np.where(relevant, chunk, -np.inf).max(axis=1, keepdims=True)
         beaten = (~relevant & (chunk >= best)).sum(axis=1)
@@ -59,11 +59,11 @@ def retrieval_ranks(scores, query_labels=None, item_labels=None):
     return ranks
 
 
-def retrieval_metrics(scores, query_labels=None, item_labels=None, recall_at=RECALL_AT):
+def retrieval_metrics(similarities, query_labels=None, item_labels=None, recall_at=RECALL_AT):
     """Returns recall@k, the median rank and the mean reciprocal rank of a retrieval.
 
     Args:
-        scores: Similarities `(num_queries, num_items)`.
+        similarities: Similarities `(num_queries, num_items)`.
         query_labels: Class labels of the queries, or None (instance level,
             see `retrieval_ranks`).
         item_labels: Class labels of the items, or None.
@@ -77,7 +77,7 @@ def retrieval_metrics(scores, query_labels=None, item_labels=None, recall_at=REC
         ConfigurationError: see `retrieval_ranks`; `recall_at` not positive integers.
     """
     check_positive_int_sequence("recall_at", recall_at)
-    ranks = retrieval_ranks(scores, query_labels, item_labels)
+    ranks = retrieval_ranks(similarities, query_labels, item_labels)
     metrics = {f"recall@{k}": float(np.mean(ranks <= k)) for k in recall_at}
     metrics["median_rank"] = float(np.median(ranks))
     metrics["mrr"] = float(np.mean(1.0 / ranks))

@@ -53,7 +53,7 @@ def test_both_directions_between_two_modalities():
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda: retrieval_ranks(np.ones(3)), r"Received: scores.shape=\(3,\)"),
+    (lambda: retrieval_ranks(np.ones(3)), r"Received: similarities.shape=\(3,\)"),
     (lambda: retrieval_ranks(SCORES, query_labels=[0, 1, 0]), "query_labels=True, item_labels=False"),
     (lambda: retrieval_ranks(SCORES, [0, 1], [0, 1, 0, 1]), r"query_labels.shape=\(2,\)"),
     (lambda: retrieval_ranks(SCORES.T), "more queries than items"),

@@ -5,7 +5,7 @@ from mmzoo import zoo
 EXPECTED = [
     "feature_concat_binary", "dot_gated_fusion", "mha_text_image", "vgg16_lstm_classifier",
     "conv_lstm_classifier", "trimodal_classifier", "weighted_fusion_classifier", "deep_fusion_classifier",
-    "decision_fusion_classifier", "multitask_classifier", "trimodal_captioner", "conditional_gan",
+    "decision_fusion_classifier", "multitask_classifier", "trimodal_captioner", "conditional_gan", "dual_encoder",
 ]
 
 
