@@ -72,12 +72,11 @@ def test_train_dual_encoder_refuses_synthetic_data(tmp_path):
 @pytest.mark.slow
 def test_train_dual_encoder_writes_model_metrics_and_indexes(tmp_path):
     out = tmp_path / "run"
-    process = run_mmzoo("train", "dual_encoder", "--data", "av_mnist", "--epochs", "1", "--batch-size", "256",
-                        "--out", out)
+    process = run_mmzoo("train", "dual_encoder", "--data", "av_mnist", "--epochs", "2", "--out", out)
     assert process.returncode == 0, process.stderr
     metrics = json.loads((out / "metrics.json").read_text())
     for direction in ("audio->image", "image->audio"):
-        assert metrics["retrieval"][direction]["class"]["recall@1"] > 0.3, metrics   # chance: 0.1
+        assert metrics["retrieval"][direction]["class"]["recall@1"] > 0.25, metrics   # chance: 0.1
     assert sorted(path.name for path in out.iterdir()) == [
         "history.json", "metrics.json", "model.audio.index.npz", "model.image.index.npz", "model.keras"]
     search = run_mmzoo("search", out / "model.keras", "--query", "av_mnist:3", "--modality", "image")
