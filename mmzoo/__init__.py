@@ -43,7 +43,7 @@ __version__ = "0.1.0"
 
 SUBPACKAGES = (
     "branches", "datasets", "evaluation", "export", "fusion", "heads", "layers", "plots", "preprocessing",
-    "robustness", "training", "zoo",
+    "retrieval", "robustness", "training", "zoo",
 )
 _NAMES = {
     "build_model": "mmzoo.assemble",

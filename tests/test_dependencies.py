@@ -29,6 +29,7 @@ RANKS = {
     "mmzoo.assemble": 3,
     "mmzoo.training": 4,
     "mmzoo.export": 4,
+    "mmzoo.retrieval": 4,
     "mmzoo.evaluation": 5,
     "mmzoo.plots": 6,
     "mmzoo.experiments": 6,

@@ -4,12 +4,12 @@ import argparse
 import sys
 
 from mmzoo import __version__
-from mmzoo.cli import demo, describe, evaluate, export, listing, prepare, train
+from mmzoo.cli import demo, describe, evaluate, export, listing, prepare, search, train
 from mmzoo.cli.common import UsageError
 from mmzoo.errors import MmzooError
 
 COMMANDS = {"list": listing, "describe": describe, "demo": demo, "prepare": prepare, "train": train,
-            "evaluate": evaluate, "export": export}
+            "evaluate": evaluate, "export": export, "search": search}
 """Subcommand -> its module: `SUMMARY`, `DESCRIPTION`, `EXAMPLES`, `run(arguments)` and, if it takes any,
 `add_arguments(parser)`."""
 EPILOG = """examples:
@@ -21,6 +21,8 @@ EPILOG = """examples:
   mmzoo prepare gated --data clips.csv --audio-col clip --out prepared/clips
   mmzoo evaluate runs/concat/model.keras --data synthetic
   mmzoo export runs/concat/model.keras --format tflite-int8 --data synthetic --out concat_int8.tflite
+  mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
+  mmzoo search runs/search/model.keras --query av_mnist:17 --modality audio --k 5
 """
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from mmzoo.cli import common
+from mmzoo.cli import common, train_contrastive
 from mmzoo.cli import presets as preset_options
 
 MODEL_FILE = "model.keras"
@@ -24,12 +24,16 @@ EXAMPLES = """examples:
   mmzoo train attention --data clips.csv --image-col photo --text-col caption --audio-col clip \
       --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased \
       --audio-preset whisper_tiny_en --out runs/pretrained
+  mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
 conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
-modalities (see `mmzoo list`). With a manifest and a fusion NAME,
+modalities (see `mmzoo list`), or dual_encoder, trained on the pairs of
+--data av_mnist without labels (a bigger --batch-size gives the loss more
+negatives); DIR then also receives one index of the test items per modality,
+for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
 keras-hub encoder (`mmzoo.branches.from_preset`) in place of that modality's
 branch; its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
@@ -85,6 +89,7 @@ def check(arguments):
         UsageError: bad data source, columns or output folder.
     """
     common.check_data(arguments.data)
+    train_contrastive.check(arguments)
     if not resumable(arguments.out):
         common.check_new_path(arguments.out)
     if arguments.data in common.BUNDLED_DATA:
@@ -390,6 +395,9 @@ def run(arguments):
     check_strategy(arguments.strategy)
     check_name(arguments.name)
     preset_options.check_fusion(arguments)
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        train_contrastive.run(arguments, MODEL_FILE)
+        return
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
         class_names, vectorizer, decoding = common.bundled_class_names(arguments.data), None, None

@@ -6,6 +6,8 @@ One module per layer, named by the layer:
   `keras.applications` network, inside the model (`mmzoo.branches.application`).
 - `BandMeanNormalization`: subtracts, per clip, each frequency band's mean
   over time from a spectrogram (cepstral mean normalisation on log-mel bands).
+- `ContrastiveLoss`: adds the symmetric InfoNCE loss of paired embeddings of
+  every pair of modalities, with a learned temperature (`mmzoo.retrieval`).
 - `MaskedGlobalMaxPooling1D`: max over the time steps a padding mask keeps.
 - `masked_mean`: the mean of `(batch, steps, dim)` tokens over the steps a
   mask keeps (a function, used by the fusions).
@@ -25,6 +27,7 @@ One module per layer, named by the layer:
 
 from mmzoo.layers.application_preprocessing import ApplicationPreprocessing
 from mmzoo.layers.band_mean_normalization import BandMeanNormalization
+from mmzoo.layers.contrastive_loss import ContrastiveLoss
 from mmzoo.layers.masked_global_max_pooling1d import MaskedGlobalMaxPooling1D
 from mmzoo.layers.masked_mean import masked_mean
 from mmzoo.layers.missing_modalities import MissingModalities
@@ -34,6 +37,7 @@ from mmzoo.layers.product_of_experts import ProductOfExperts
 from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
 
 __all__ = [
-    "ApplicationPreprocessing", "BandMeanNormalization", "MaskedGlobalMaxPooling1D", "masked_mean",
-    "MissingModalities", "ModalityDropout", "PresetEncoder", "ProductOfExperts", "TokenAndPositionEmbedding",
+    "ApplicationPreprocessing", "BandMeanNormalization", "ContrastiveLoss", "MaskedGlobalMaxPooling1D",
+    "masked_mean", "MissingModalities", "ModalityDropout", "PresetEncoder", "ProductOfExperts",
+    "TokenAndPositionEmbedding",
 ]

@@ -12,7 +12,7 @@ arguments it was built with.
 """
 
 # Importing the entry modules registers them, in the order `available()` shows.
-from mmzoo.zoo import tutorial_binary, classifiers, captioner, gan, pretrained  # noqa: F401,I001
+from mmzoo.zoo import tutorial_binary, classifiers, captioner, gan, pretrained, dual_encoder  # noqa: F401,I001
 from mmzoo._deprecation import renamed_function
 from mmzoo.zoo.registry import ZooEntry, available, build, describe, example_data, get, get_entry, list_models
 

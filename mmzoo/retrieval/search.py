@@ -1,0 +1,49 @@
+"""Search with a dual encoder: embed raw samples of one modality, find items of another in an `Index`."""
+
+from mmzoo.errors import ArgumentTypeError, describe_value
+from mmzoo.retrieval.encoders import embed
+from mmzoo.retrieval.index import Index
+
+
+def build_index(model, data, modality, ids=None, batch_size=256):
+    """Embeds samples of one modality and puts them in a new `Index`.
+
+    Args:
+        model: A model built by `mmzoo.retrieval.dual_encoder`.
+        data: The items: an array, a dict `{modality: array}` or `(inputs, labels)`.
+        modality: The items' modality.
+        ids: One id per item (integers or strings), or None for 0, 1, ...
+        batch_size: Samples per step.
+
+    Returns:
+        An `Index` whose `modality` is `modality`.
+
+    Raises:
+        ConfigurationError: see `embed` and `Index.add`.
+    """
+    return Index(modality=modality).add(embed(model, data, modality, batch_size=batch_size), ids=ids)
+
+
+def search(model, index, queries, modality, k=10, batch_size=256):
+    """Finds the `k` items of `index` closest to raw query samples of one modality.
+
+    Args:
+        model: The dual encoder that embedded the index's items.
+        index: An `Index`.
+        queries: Query samples: an array, a dict `{modality: array}` or
+            `(inputs, labels)`.
+        modality: The queries' modality (may differ from the items').
+        k: Number of items per query.
+        batch_size: Samples per step of the embedding.
+
+    Returns:
+        A tuple `(ids, scores)`, each `(num_queries, k)`, best first.
+
+    Raises:
+        ConfigurationError: the model has no such modality, queries of
+            another modality's shape, an empty index or a bad `k`.
+        ArgumentTypeError: `index` is not an `Index`.
+    """
+    if not isinstance(index, Index):
+        raise ArgumentTypeError(f"`index` must be a mmzoo.retrieval.Index. Received: index={describe_value(index)}")
+    return index.search(embed(model, queries, modality, batch_size=batch_size), k=k)

@@ -1,0 +1,102 @@
+"""`ContrastiveLoss`: the symmetric InfoNCE of paired embeddings, learned temperature."""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+from harness import check_layer_config
+
+from mmzoo.errors import ConfigurationError
+from mmzoo.layers import ContrastiveLoss
+
+
+def _unit(rows, dim, seed):
+    values = np.random.default_rng(seed).normal(size=(rows, dim)).astype("float32")
+    return values / np.linalg.norm(values, axis=1, keepdims=True)
+
+
+def _infonce(a, b, scale):
+    logits = scale * a @ b.T
+
+    def cross_entropy(matrix):
+        matrix = matrix - matrix.max(axis=1, keepdims=True)
+        return np.mean(np.log(np.exp(matrix).sum(axis=1)) - np.diag(matrix))
+
+    return (cross_entropy(logits) + cross_entropy(logits.T)) / 2
+
+
+@pytest.mark.parametrize("modalities", [("audio", "image"), ("audio", "image", "text")])
+def test_the_loss_is_the_mean_symmetric_infonce_over_modality_pairs(modalities):
+    embeddings = {name: _unit(6, 4, seed) for seed, name in enumerate(modalities)}
+    layer = ContrastiveLoss(temperature=0.5)
+    outputs = layer(embeddings)
+    for name in modalities:
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(outputs[name]), embeddings[name])
+    expected = np.mean([_infonce(embeddings[a], embeddings[b], 2.0) for a, b in itertools.combinations(modalities, 2)])
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_matching_pairs_cost_less_than_shuffled_ones():
+    same = _unit(8, 4, 0)
+    aligned, shuffled = ContrastiveLoss(), ContrastiveLoss()
+    aligned({"a": same, "b": same})
+    shuffled({"a": same, "b": same[::-1].copy()})
+    assert float(aligned.losses[0]) < float(shuffled.losses[0])
+
+
+def test_config_and_scale():
+    layer = ContrastiveLoss(temperature=0.1, max_scale=50.0, name="loss")
+    check_layer_config(layer)
+    layer({"a": _unit(3, 2, 0), "b": _unit(3, 2, 1)})
+    assert float(layer.scale()) == pytest.approx(10.0, rel=1e-5)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"temperature": 0}, "temperature=0"),
+    ({"temperature": 0.001}, "temperature=0.001"),
+    ({"max_scale": -1.0}, "max_scale=-1.0"),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ConfigurationError, match=message):
+        ContrastiveLoss(**kwargs)
+
+
+def test_embeddings_of_different_sizes_are_refused():
+    with pytest.raises(ConfigurationError, match="same size"):
+        ContrastiveLoss()({"a": _unit(3, 2, 0), "b": _unit(3, 4, 1)})
+
+
+def test_with_labels_every_row_of_the_class_is_a_positive():
+    a, b = _unit(4, 3, 0), _unit(4, 3, 1)
+    labels = np.array([0, 1, 0, 1])
+    layer = ContrastiveLoss(temperature=1.0)
+    layer({"a": a, "b": b}, labels=labels)
+    logits = a @ b.T
+    same = (labels[:, None] == labels[None, :]) / 2.0
+
+    def soft_cross_entropy(matrix):
+        log_softmax = matrix - np.log(np.exp(matrix).sum(axis=1, keepdims=True))
+        return -np.mean((same * log_softmax).sum(axis=1))
+
+    expected = (soft_cross_entropy(logits) + soft_cross_entropy(logits.T)) / 2
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_with_prototypes_the_cosine_classifier_loss_is_added():
+    a, b = _unit(4, 3, 0), _unit(4, 3, 1)
+    labels = np.array([0, 1, 0, 1])
+    plain, with_prototypes = ContrastiveLoss(temperature=0.5), ContrastiveLoss(temperature=0.5, num_classes=2)
+    plain({"a": a, "b": b}, labels=labels)
+    with_prototypes({"a": a, "b": b}, labels=labels)
+    prototypes = keras.ops.convert_to_numpy(with_prototypes.prototypes)
+    prototypes = prototypes / np.linalg.norm(prototypes, axis=1, keepdims=True)
+
+    def cross_entropy(embeddings):
+        logits = 2.0 * embeddings @ prototypes.T
+        log_softmax = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return -np.mean(log_softmax[np.arange(4), labels])
+
+    extra = (cross_entropy(a) + cross_entropy(b)) / 2
+    assert float(with_prototypes.losses[0]) == pytest.approx(float(plain.losses[0]) + extra, rel=1e-5)
+    check_layer_config(with_prototypes)
