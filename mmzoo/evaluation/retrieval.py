@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from mmzoo._checks import check_positive_int_sequence
+from mmzoo._checks import check_modality_dict, check_positive_int_sequence
 from mmzoo.errors import ConfigurationError, describe_value
 
 RECALL_AT = (1, 5, 10)
@@ -99,13 +99,21 @@ def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
         each a `retrieval_metrics` dict.
 
     Raises:
-        ConfigurationError: not two modalities, or rows that differ in number.
+        ArgumentTypeError: `embeddings` is not a dict.
+        ConfigurationError: not two modalities, or arrays that are not 2-D
+            of one same shape.
     """
-    if not isinstance(embeddings, dict) or len(embeddings) != 2:
+    check_modality_dict("embeddings", embeddings)
+    if len(embeddings) != 2:
         raise ConfigurationError(f"`embeddings` must be a dict of two modalities' embeddings. "
-                                 f"Received: embeddings={describe_value(sorted(embeddings) if isinstance(embeddings, dict) else embeddings)}")
-    first, second = sorted(embeddings)
-    scores = np.asarray(embeddings[first]) @ np.asarray(embeddings[second]).T
+                                 f"Received: embeddings={describe_value(sorted(embeddings))}")
+    arrays = {modality: np.asarray(values) for modality, values in embeddings.items()}
+    first, second = sorted(arrays)
+    if arrays[first].ndim != 2 or arrays[first].shape != arrays[second].shape:
+        shapes = {modality: values.shape for modality, values in sorted(arrays.items())}
+        raise ConfigurationError(f"`embeddings` must be two 2-D arrays `(num_samples, dim)` of the same shape, "
+                                 f"row i of both from the same sample. Received: embeddings.shape={shapes}")
+    scores = arrays[first] @ arrays[second].T
     results = {}
     for query, item, matrix in ((first, second, scores), (second, first, scores.T)):
         levels = {"instance": retrieval_metrics(matrix, recall_at=recall_at)}

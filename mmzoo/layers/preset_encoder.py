@@ -5,7 +5,7 @@ import math
 import keras
 from keras import ops
 
-from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int
+from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int, check_type
 from mmzoo.layers.masked_mean import masked_mean
 
 SEQUENCE_KEYS = ("sequence_output", "encoder_sequence_output")
@@ -61,12 +61,14 @@ class PresetEncoder(keras.layers.Layer):
         **kwargs: Base layer arguments (`name`, `trainable`, `dtype`).
 
     Raises:
+        ArgumentTypeError: `encoder` is not a `keras.Model`.
         ConfigurationError: `pooling` is unknown or `sequence_length` is
             not positive.
     """
 
     def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", trainable=True, **kwargs):
         super().__init__(**kwargs)
+        check_type("encoder", encoder, keras.Model, "a keras.Model (a keras-hub backbone or one of its towers)")
         check_choice("pooling", pooling, OUTPUT_MODES)
         check_positive_int("sequence_length", sequence_length, allow_none=not is_text_encoder(encoder))
         self.encoder = encoder

@@ -16,7 +16,7 @@ import os
 
 import numpy as np
 
-from mmzoo._checks import check_positive_int
+from mmzoo._checks import check_positive_int, check_type
 from mmzoo._files import atomic_destination
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 
@@ -231,7 +231,12 @@ def index_path(model_path, modality):
 
     Returns:
         The index path, a string.
+
+    Raises:
+        ArgumentTypeError: `model_path` is not a path or `modality` not a string.
     """
+    check_type("model_path", model_path, (str, os.PathLike), "a path of a .keras file")
+    check_type("modality", modality, str, "a modality name (a string)")
     model_path = os.fspath(model_path)
     stem = model_path[:-len(".keras")] if model_path.endswith(".keras") else model_path
     return f"{stem}.{modality}.index.npz"

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from mmzoo._checks import check_type
 from mmzoo.errors import ConfigurationError, describe_value
 from mmzoo.retrieval.encoders import embed
 
@@ -22,12 +23,14 @@ def class_embeddings(model, prompts, modality, batch_size=256):
         A float32 array `(num_classes, embedding_dim)`.
 
     Raises:
+        ArgumentTypeError: `prompts` is neither a list nor an array.
         ConfigurationError: no prompts, a class without prompts, or
             prompts that are not samples of `modality`.
     """
     if hasattr(prompts, "shape"):
         prompts = [sample[None] for sample in np.asarray(prompts)]
-    if not isinstance(prompts, (list, tuple)) or not prompts:
+    check_type("prompts", prompts, (list, tuple), "a list of arrays of samples, one per class, or one array")
+    if not prompts:
         raise ConfigurationError(
             f"`prompts` must hold one or more samples per class. Received: prompts={describe_value(prompts)}")
     rows = []
