@@ -42,7 +42,7 @@ writes input files before the snapshot and returns a dict put on `ctx.files`."""
 
 mmzoo.load()
 from mmzoo import branches, datasets, evaluation, export, fusion, heads, layers, plots  # noqa: E402
-from mmzoo import preprocessing, robustness, training, zoo  # noqa: E402
+from mmzoo import preprocessing, retrieval, robustness, training, zoo  # noqa: E402
 cli_main = importlib.import_module("mmzoo.cli.main")
 
 
@@ -84,6 +84,19 @@ def _tiny_model():
         _MODEL["model"] = mmzoo.build_model({"audio": branches.dense(input_dim=4, hidden_units=(4,))},
                                             head=heads.multiclass(3))
     return _MODEL["model"]
+
+
+def _dual_encoder():
+    """A tiny untrained dual encoder: "image" samples `(4,)`, "audio" samples `(3,)`."""
+    if "dual_encoder" not in _MODEL:
+        _MODEL["dual_encoder"] = retrieval.dual_encoder(
+            {"image": branches.dense(input_dim=4, hidden_units=(4,), name="image_dense"),
+             "audio": branches.dense(input_dim=3, hidden_units=(4,), name="audio_dense")}, embedding_dim=4)
+    return _MODEL["dual_encoder"]
+
+
+def _index():
+    return retrieval.Index(modality="image").add(np.eye(4, dtype="float32"))
 
 
 def _data(values=None, labels=None):
@@ -138,6 +151,20 @@ MATRIX = {
     ],
     "mmzoo.branches.audio_conv2d": [
         Case("1-D input", lambda c: branches.audio_conv2d(input_shape=(64,)), ValueErr, "input_shape", "(64,)"),
+    ],
+    "mmzoo.branches.application": [
+        Case("unknown name", lambda c: branches.application("resnet9"), ValueErr, "name", "'resnet9'"),
+        Case("unknown pooling", lambda c: branches.application("MobileNetV2", weights=None, pooling="mean"),
+             ValueErr, "pooling", "'mean'"),
+        Case("trainable string", lambda c: branches.application("MobileNetV2", weights=None, trainable="yes"),
+             TypeErr, "trainable", "'yes'"),
+    ],
+    "mmzoo.branches.from_preset": [
+        Case("missing folder", lambda c: branches.from_preset(str(c.tmp / "no_preset"), "image"), ValueErr,
+             "preset", "no_preset'"),
+        Case("unknown modality", lambda c: branches.from_preset("bert_tiny_en_uncased", "smell"), ValueErr,
+             "modality", "'smell'"),
+        Case("preset a number", lambda c: branches.from_preset(3, "image"), TypeErr, "preset", "3"),
     ],
     "mmzoo.branches.for_input": [
         Case("unknown modality", lambda c: branches.for_input("smell", (4,)), ValueErr, "modality", "'smell'"),
@@ -214,6 +241,19 @@ MATRIX = {
     "mmzoo.layers.masked_mean": [
         Case("tokens 2-D", lambda c: layers.masked_mean(np.zeros((2, 3)), np.ones((2, 3))), ValueErr, "tokens",
              "(2, 3)"),
+    ],
+    "mmzoo.layers.ApplicationPreprocessing": [
+        Case("unknown application", lambda c: layers.ApplicationPreprocessing("resnet9"), ValueErr, "application",
+             "'resnet9'"),
+    ],
+    "mmzoo.layers.ContrastiveLoss": [
+        Case("temperature zero", lambda c: layers.ContrastiveLoss(temperature=0), ValueErr, "temperature", "0"),
+        Case("num_classes string", lambda c: layers.ContrastiveLoss(num_classes="3"), TypeErr, "num_classes", "'3'"),
+    ],
+    "mmzoo.layers.PresetEncoder": [
+        Case("encoder not a model", lambda c: layers.PresetEncoder(3), TypeErr, "encoder", "3"),
+        Case("unknown pooling", lambda c: layers.PresetEncoder(_tiny_model(), pooling="mean"), ValueErr, "pooling",
+             "'mean'"),
     ],
     "mmzoo.layers.ModalityDropout": [
         Case("rate 1", lambda c: layers.ModalityDropout(rate=1.0), ValueErr, "rate", "1.0"),
@@ -421,6 +461,25 @@ MATRIX = {
         Case("inputs not a dict", lambda c: evaluation.branch_features(_tiny_model(), [1]), TypeErr, "inputs",
              "[1]"),
     ],
+    "mmzoo.evaluation.retrieval_ranks": [
+        Case("1-D similarities", lambda c: evaluation.retrieval_ranks(np.ones(3)), ValueErr, "similarities.shape",
+             "(3,)"),
+        Case("labels of the wrong length", lambda c: evaluation.retrieval_ranks(np.eye(3), [0, 1], [0, 1, 2]),
+             ValueErr, "query_labels.shape", "(2,)"),
+    ],
+    "mmzoo.evaluation.retrieval_metrics": [
+        Case("recall_at zero", lambda c: evaluation.retrieval_metrics(np.eye(3), recall_at=(0,)), ValueErr,
+             "recall_at", "(0,)"),
+        Case("recall_at a string", lambda c: evaluation.retrieval_metrics(np.eye(3), recall_at="1"), TypeErr,
+             "recall_at", "'1'"),
+    ],
+    "mmzoo.evaluation.cross_modal_metrics": [
+        Case("embeddings a list", lambda c: evaluation.cross_modal_metrics([1, 2]), TypeErr, "embeddings", "[1, 2]"),
+        Case("three modalities", lambda c: evaluation.cross_modal_metrics(
+            {"a": np.eye(3), "b": np.eye(3), "c": np.eye(3)}), ValueErr, "embeddings", "['a', 'b', 'c']"),
+        Case("sizes differ", lambda c: evaluation.cross_modal_metrics({"a": np.eye(3), "b": np.ones((3, 2))}),
+             ValueErr, "embeddings.shape", "'b': (3, 2)"),
+    ],
     "mmzoo.export.load_keras": [
         Case("truncated .keras", lambda c: export.load_keras(c.files["model.keras"]), Damaged, "path", "model.keras",
              _truncated_keras),
@@ -530,6 +589,66 @@ MATRIX = {
     "mmzoo.plots.save_figure": [
         Case("not a figure", lambda c: plots.save_figure("figure", c.tmp / "f.png"), TypeErr, "figure", "'figure'"),
     ],
+    "mmzoo.retrieval.dual_encoder": [
+        Case("branches a list", lambda c: retrieval.dual_encoder([1]), TypeErr, "branches", "[1]"),
+        Case("one modality", lambda c: retrieval.dual_encoder({"audio": branches.dense(input_dim=3)}), ValueErr,
+             "branches", "['audio']"),
+        Case("embedding_dim zero", lambda c: retrieval.dual_encoder(
+            {"image": branches.dense(input_dim=4, name="i"), "audio": branches.dense(input_dim=3, name="a")},
+            embedding_dim=0), ValueErr, "embedding_dim", "0"),
+    ],
+    "mmzoo.retrieval.modalities_of": [
+        Case("not a model", lambda c: retrieval.modalities_of("m"), TypeErr, "model", "'m'"),
+        Case("a model without encoders", lambda c: retrieval.modalities_of(_tiny_model()), TypeErr, "model",
+             "'mmzoo_model'"),
+    ],
+    "mmzoo.retrieval.encoder": [
+        Case("not a model", lambda c: retrieval.encoder(3, "image"), TypeErr, "model", "3"),
+        Case("unknown modality", lambda c: retrieval.encoder(_dual_encoder(), "text"), ValueErr, "modality",
+             "'text'"),
+    ],
+    "mmzoo.retrieval.embed": [
+        Case("data a string", lambda c: retrieval.embed(_dual_encoder(), "abc", "image"), TypeErr, "data", "'abc'"),
+        Case("samples of the other modality", lambda c: retrieval.embed(_dual_encoder(), np.zeros((2, 3)), "image"),
+             ValueErr, "data.shape", "(2, 3)"),
+        Case("batch_size zero", lambda c: retrieval.embed(_dual_encoder(), np.zeros((2, 4)), "image", batch_size=0),
+             ValueErr, "batch_size", "0"),
+    ],
+    "mmzoo.retrieval.Index": [
+        Case("modality a number", lambda c: retrieval.Index(modality=3), TypeErr, "modality", "3"),
+        Case("1-D embeddings", lambda c: retrieval.Index().add(np.ones(4)), ValueErr, "embeddings.shape", "(4,)"),
+        Case("k above the size", lambda c: _index().search(np.eye(4), k=5), ValueErr, "k", "5"),
+        Case("save not .npz", lambda c: _index().save(c.tmp / "i.json"), ValueErr, "path", "i.json'"),
+    ],
+    "mmzoo.retrieval.index_path": [
+        Case("model_path a number", lambda c: retrieval.index_path(3, "image"), TypeErr, "model_path", "3"),
+        Case("modality a number", lambda c: retrieval.index_path("m.keras", 3), TypeErr, "modality", "3"),
+    ],
+    "mmzoo.retrieval.build_index": [
+        Case("ids of another length", lambda c: retrieval.build_index(_dual_encoder(), np.zeros((2, 4)), "image",
+                                                                      ids=[1]), ValueErr, "ids.shape", "(1,)"),
+        Case("unknown modality", lambda c: retrieval.build_index(_dual_encoder(), np.zeros((2, 4)), "text"),
+             ValueErr, "modality", "'text'"),
+    ],
+    "mmzoo.retrieval.search": [
+        Case("index not an Index", lambda c: retrieval.search(_dual_encoder(), [1], np.zeros((2, 3)), "audio"),
+             TypeErr, "index", "[1]"),
+        Case("k zero", lambda c: retrieval.search(_dual_encoder(), _index(), np.zeros((2, 3)), "audio", k=0),
+             ValueErr, "k", "0"),
+    ],
+    "mmzoo.retrieval.class_embeddings": [
+        Case("prompts a number", lambda c: retrieval.class_embeddings(_dual_encoder(), 3, "audio"), TypeErr,
+             "prompts", "3"),
+        Case("a class without prompts", lambda c: retrieval.class_embeddings(
+            _dual_encoder(), [np.zeros((1, 3)), np.zeros((0, 3))], "audio"), ValueErr, "prompts[1].shape", "(0, 3)"),
+    ],
+    "mmzoo.retrieval.zero_shot_classify": [
+        Case("unknown prompt_modality", lambda c: retrieval.zero_shot_classify(
+            _dual_encoder(), [np.zeros((1, 3))], "text", np.zeros((2, 4)), "image"), ValueErr, "modality", "'text'"),
+        Case("data of the other modality", lambda c: retrieval.zero_shot_classify(
+            _dual_encoder(), [np.zeros((1, 3))], "audio", np.zeros((2, 3)), "image"), ValueErr, "data.shape",
+             "(2, 3)"),
+    ],
     "mmzoo.zoo.get": [
         Case("unknown name", lambda c: zoo.get("resnet"), ValueErr, "name", "'resnet'"),
     ],
@@ -574,6 +693,14 @@ MATRIX = {
         Case("truncated .keras", lambda c: ["export", c.files["model.keras"], "--data", "synthetic", "--format",
                                             "keras", "--out", "copy.keras"], Damaged, "model.keras", "damaged",
              _truncated_keras),
+    ],
+    "mmzoo search": [
+        Case("missing model", lambda c: ["search", "none.keras", "--query", "av_mnist:1", "--modality", "audio"],
+             ValueErr, "MODEL", "'none.keras'"),
+        Case("k zero", lambda c: ["search", c.files["m.keras"], "--query", "av_mnist:1", "--modality", "audio",
+                                  "--k", "0"], ValueErr, "--k", "'0'", _write("m.keras", "x")),
+        Case("row not a number", lambda c: ["search", c.files["m.keras"], "--query", "av_mnist:x", "--modality",
+                                            "audio"], ValueErr, "--query", "'av_mnist:x'", _write("m.keras", "x")),
     ],
     "mmzoo demo": [
         Case("epochs zero", lambda c: ["demo", "--epochs", "0"], ValueErr, "--epochs", "'0'"),
