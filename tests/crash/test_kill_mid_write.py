@@ -2,8 +2,11 @@
 
 Each writer (`.keras` save, SavedModel and TFLite export, dataset
 preparation) runs in a child process that writes over and over; the child
-is killed at several moments, including before and during the first write.
-Only the temporary `.partial-*` names may hold a half-written file.
+is killed at several moments: before and during the first write, at fixed
+delays after a complete write, and as soon as a temporary name appears
+(so that at least one kill lands in the middle of a write on a machine of
+any speed). Only the temporary `.partial-*` names may hold a half-written
+file.
 """
 
 import os
@@ -21,21 +24,34 @@ from mmzoo import datasets, export
 from mmzoo._files import TEMPORARY_PREFIX
 
 WRITER = pathlib.Path(__file__).with_name("writer.py")
-KILL_AFTER = (0.0, 0.15, 0.4, 0.8)
-"""Seconds after a complete write (0.0: as soon as the child starts, before any write) at which the child dies."""
+MID_WRITE = "mid-write"
+KILL_AFTER = (0.0, 0.15, 0.4, 0.8, MID_WRITE, MID_WRITE)
+"""When the child dies: seconds after its first complete write (0.0: as soon as it starts, before any
+write), or `MID_WRITE`: after a complete write, as soon as a temporary name shows that the next one began."""
+MID_WRITE_TIMEOUT = 120.0
 
 
-def _run_and_kill(writer, folder, delay):
-    """Starts the writer; kills it `delay` s after its first complete write (at once for 0)."""
+def _temporaries(folder):
+    return list(folder.rglob(f"{TEMPORARY_PREFIX}*"))
+
+
+def _run_and_kill(writer, folder, moment):
+    """Starts the writer and kills it at `moment` (see `KILL_AFTER`)."""
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(pathlib.Path.cwd()), *sys.path])}
     child = subprocess.Popen([sys.executable, str(WRITER), writer, str(folder)], stdout=subprocess.PIPE,
                              stderr=subprocess.DEVNULL, text=True, env=environment)
     try:
-        if delay:
-            assert child.stdout.readline().strip() == "written", "the writer died before its first write"
-            time.sleep(delay)
-        else:
+        if not moment:
             time.sleep(3.0)  # importing mmzoo and TensorFlow, perhaps the start of the first write
+            return
+        assert child.stdout.readline().strip() == "written", "the writer died before its first write"
+        if moment == MID_WRITE:
+            deadline = time.monotonic() + MID_WRITE_TIMEOUT
+            while not _temporaries(folder):
+                assert time.monotonic() < deadline, f"no temporary name appeared in {MID_WRITE_TIMEOUT:.0f} s"
+                time.sleep(0.0005)
+        else:
+            time.sleep(moment)
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait()
@@ -84,20 +100,21 @@ def _check_prepare(folder):
 CHECKS = {"keras": _check_keras, "saved_model": _check_saved_model, "tflite": _check_tflite,
           "prepare": _check_prepare}
 MOSTLY_WRITING = {"keras", "saved_model", "prepare"}
-"""Writers whose loop is mostly the write itself, so that a kill lands mid-write (a `.partial-*` name is left)."""
+"""Writers whose temporary lives long enough that a kill as soon as it appears finds it still there (a TFLite
+model is converted in memory, then written in a few milliseconds, and may be renamed before the kill lands)."""
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("writer", sorted(CHECKS))
 def test_a_killed_writer_leaves_the_previous_file_or_none(writer, tmp_path):
     interrupted = 0
-    for delay in KILL_AFTER:
-        folder = tmp_path / f"killed-after-{delay}"
+    for number, moment in enumerate(KILL_AFTER):
+        folder = tmp_path / f"killed-{number}-{moment}"
         folder.mkdir()
-        _run_and_kill(writer, folder, delay)
+        _run_and_kill(writer, folder, moment)
         files = CHECKS[writer](folder)
-        if delay:
+        if moment:
             assert files, "the previous good file is gone"
-            interrupted += any(path.name.startswith(TEMPORARY_PREFIX) for path in folder.rglob("*"))
+            interrupted += bool(_temporaries(folder))
     if writer in MOSTLY_WRITING:
         assert interrupted, "no kill landed in the middle of a write: the test proved nothing"
