@@ -1,5 +1,6 @@
 """Shared pytest setup: quiet TensorFlow, the model harness on sys.path, seeds."""
 
+import hashlib
 import os
 import pathlib
 import sys
@@ -21,3 +22,46 @@ def _seed_and_clear():
     keras.backend.clear_session(free_memory=False)
     keras.utils.set_random_seed(1234)
     yield
+
+
+@pytest.fixture(scope="session")
+def _av_mnist_results():
+    """`train_and_evaluate` results of the AV-MNIST recipe, kept for the whole session."""
+    return {}
+
+
+def _fingerprint(data):
+    """Identifies `(inputs, labels)` numpy pairs by their bytes (the splits are loaded anew by each test)."""
+    inputs, labels = data
+    return hashlib.sha1(b"".join(values.tobytes() for _, values in sorted(inputs.items())) + labels.tobytes()).digest()
+
+
+@pytest.fixture
+def av_mnist_trained_once(monkeypatch, _av_mnist_results):
+    """Trains each AV-MNIST recipe model once per session, whichever slow test asks first.
+
+    The recipe bench test and the modality dropout test both need the
+    image-only, audio-only and concat models of seed 0 (5 epochs each,
+    about three minutes on two CPU cores): with this fixture the second
+    test gets the first one's results. Patches
+    `mmzoo.experiments.av_mnist.train_and_evaluate` and the name the
+    AV-MNIST bench imported; calls with callbacks or a validation split are
+    never shared.
+    """
+    from mmzoo.experiments import av_mnist
+
+    train_and_evaluate = av_mnist.train_and_evaluate
+
+    def once(name, train, test, epochs=5, seed=0, **options):
+        if options.get("callbacks") or options.get("validation") is not None:
+            return train_and_evaluate(name, train, test, epochs, seed, **options)
+        given = tuple(sorted((option, value) for option, value in options.items() if value is not None))
+        key = (name, epochs, seed, given, _fingerprint(train), _fingerprint(test))
+        if key not in _av_mnist_results:
+            _av_mnist_results[key] = train_and_evaluate(name, train, test, epochs, seed, **options)
+        return _av_mnist_results[key]
+
+    monkeypatch.setattr(av_mnist, "train_and_evaluate", once)
+    bench = sys.modules.get("av_mnist")
+    if bench is not None and getattr(bench, "train_and_evaluate", None) is train_and_evaluate:
+        monkeypatch.setattr(bench, "train_and_evaluate", once)

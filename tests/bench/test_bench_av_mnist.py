@@ -105,7 +105,7 @@ def test_balance_table_averages_the_probes_over_the_seeds():
 
 
 @pytest.mark.slow
-def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras():
+def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras(av_mnist_trained_once):
     train, test = bench.load_data("speaker")
     rows, reference, _ = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,),
                                    epochs=5, balance=False, report=lambda line: None)
