@@ -241,7 +241,7 @@ def _data_options():
     return options
 
 
-def to_dataset(data, model, global_batch_size, shuffle=False, seed=None):
+def to_dataset(data, model, global_batch_size, shuffle=False, seed=None, drop_remainder=False):
     """Returns a batched `tf.data.Dataset` of `(inputs, labels)`.
 
     Numpy data is (optionally) shuffled each epoch and batched by
@@ -254,6 +254,10 @@ def to_dataset(data, model, global_batch_size, shuffle=False, seed=None):
         global_batch_size: Samples per step over all replicas.
         shuffle: Whether to shuffle numpy data every epoch.
         seed: Seed of the shuffling, or None.
+        drop_remainder: Whether the last batch, when smaller than
+            `global_batch_size`, is left out (for numpy data and datasets of
+            single samples); processes that split every batch between them
+            need whole batches.
 
     Returns:
         A `tf.data.Dataset`.
@@ -261,7 +265,7 @@ def to_dataset(data, model, global_batch_size, shuffle=False, seed=None):
     if isinstance(data, tf.data.Dataset):
         inputs_spec = data.element_spec[0]
         if not _batched("data", inputs_spec, model_inputs(model)):
-            data = data.batch(global_batch_size)
+            data = data.batch(global_batch_size, drop_remainder=drop_remainder)
         return data.prefetch(tf.data.AUTOTUNE)
     inputs, labels = _split(data, "data")
     tensors = tf.nest.map_structure(tf.convert_to_tensor, (inputs, labels))
@@ -269,7 +273,7 @@ def to_dataset(data, model, global_batch_size, shuffle=False, seed=None):
     indices = tf.data.Dataset.range(count)
     if shuffle:
         indices = indices.shuffle(count, seed=seed, reshuffle_each_iteration=True)
-    dataset = indices.batch(global_batch_size).map(
+    dataset = indices.batch(global_batch_size, drop_remainder=drop_remainder).map(
         lambda batch: tf.nest.map_structure(lambda tensor: tf.gather(tensor, batch), tensors),
         num_parallel_calls=tf.data.AUTOTUNE,
         deterministic=True,

@@ -212,7 +212,13 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
             dataset that is already batched.
         strategy: A name for `mmzoo.training.get_strategy` ("auto",
             "default", "mirrored", "multi_worker", "tpu") or a
-            `tf.distribute.Strategy`.
+            `tf.distribute.Strategy`. On JAX, "multi_worker" (or "auto" in
+            a cluster) trains over the processes of
+            `strategy.JAX_CLUSTER_VARIABLES`: every process runs the same
+            call on the same data; each takes its share of every batch;
+            numpy data is shuffled alike in every process (with `seed`, or
+            seed 0 when it is None) and its last, smaller batch is left
+            out (a `tf.data.Dataset` must give whole batches).
         checkpoint_dir: Folder of the best model and the backup, or None.
         mixed_precision: Whether to compute in float16 (GPU) or bfloat16
             (CPU, TPU) with float32 weights; heads' outputs stay float32.
@@ -289,8 +295,12 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
     global_batch_size = batch_size * strategy.num_replicas_in_sync
     trained, train, validation = (_cache_frozen(model, strategy, train, validation, global_batch_size)
                                   if cache_frozen else (model, train, validation))
-    train_data = to_dataset(train, trained, global_batch_size, shuffle=shuffle, seed=seed)
-    validation_data = None if validation is None else to_dataset(validation, trained, global_batch_size)
+    # Processes that split every batch between them must shuffle alike and see whole batches.
+    processes = getattr(strategy, "num_processes", 1)
+    train_data = to_dataset(train, trained, global_batch_size, shuffle=shuffle,
+                            seed=0 if seed is None and processes > 1 else seed, drop_remainder=processes > 1)
+    validation_data = None if validation is None else to_dataset(validation, trained, global_batch_size,
+                                                                 drop_remainder=processes > 1)
     if auxiliary_heads is not None:
         with strategy.scope():
             trained = with_auxiliary_heads(trained, auxiliary_heads)

@@ -2,7 +2,9 @@
 
 On the TensorFlow backend a strategy is a `tf.distribute.Strategy`. On JAX,
 "mirrored" is Keras 3's own `keras.distribution.DataParallel` over this
-machine's devices, behind the same interface (`KerasDataParallel`). The
+machine's devices, and "multi_worker" the same over the devices of several
+processes or hosts (`keras.distribution.initialize`, which starts
+`jax.distributed`), behind the same interface (`KerasDataParallel`). The
 other strategies are `tf.distribute`, which drives the TensorFlow backend
 only: asked for on another backend, they raise a `ConfigurationError`
 naming the backend and what to do.
@@ -21,6 +23,10 @@ from mmzoo.errors import ArgumentTypeError, ConfigurationError
 logger = logging.getLogger(__name__)
 
 STRATEGY_NAMES = ("auto", "default", "mirrored", "multi_worker", "tpu")
+JAX_CLUSTER_VARIABLES = ("KERAS_DISTRIBUTION_JOB_ADDRESSES", "KERAS_DISTRIBUTION_NUM_PROCESSES",
+                         "KERAS_DISTRIBUTION_PROCESS_ID")
+"""The environment that describes a cluster of JAX processes to `keras.distribution.initialize`:
+the coordinator's address (process 0's `host:port`), the number of processes and this one's id."""
 
 
 def _cluster_size():
@@ -49,12 +55,42 @@ def _tpu_address():
     return None
 
 
+def _jax_cluster_size():
+    """Returns the number of JAX processes `KERAS_DISTRIBUTION_NUM_PROCESSES` describes (0 without it)."""
+    text = os.environ.get("KERAS_DISTRIBUTION_NUM_PROCESSES", "").strip()
+    if not text:
+        return 0
+    if not text.isdigit():
+        raise ConfigurationError(
+            "The KERAS_DISTRIBUTION_NUM_PROCESSES environment variable must be the number of processes of the "
+            f"cluster. Received: KERAS_DISTRIBUTION_NUM_PROCESSES={text!r}")
+    return int(text)
+
+
+def _initialize_jax_cluster():
+    """Joins the cluster of JAX processes the environment describes (once per process)."""
+    import jax
+
+    missing = [name for name in JAX_CLUSTER_VARIABLES if not os.environ.get(name, "").strip()]
+    if missing:
+        raise ConfigurationError(
+            "strategy='multi_worker' on JAX trains over the processes the environment describes for "
+            f"keras.distribution.initialize: set {', '.join(JAX_CLUSTER_VARIABLES)} on every process "
+            "(process 0's host:port, the number of processes, this process's id). "
+            f"Received: strategy='multi_worker' without {', '.join(missing)}")
+    if _jax_cluster_size() > 1 and not jax.distributed.is_initialized():
+        keras.distribution.initialize()
+
+
 class KerasDataParallel:
     """Data parallelism on the JAX backend with `keras.distribution.DataParallel`, used like a strategy.
 
-    The model's variables are replicated on every device of this machine
-    and each batch is split between them. `scope()` makes the distribution
-    current (building, compiling and training within it distribute).
+    The model's variables are replicated on every device (of this machine,
+    or of every process of a cluster) and each batch is split between them.
+    `scope()` makes the distribution current (building, compiling and
+    training within it distribute). In a cluster each process reads its own
+    share of a `tf.data` dataset (Keras shards it by process) and the
+    global batch is split over every device of every process.
 
     Args:
         devices: The JAX devices to use; by default all of them
@@ -68,6 +104,13 @@ class KerasDataParallel:
     def scope(self):
         """A context in which Keras builds and trains with the distribution."""
         return self.distribution.scope()
+
+    @property
+    def num_processes(self):
+        """The number of processes the devices belong to (1 on one machine without a cluster)."""
+        import jax
+
+        return jax.process_count()
 
 
 BACKEND_NAMES = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}
@@ -86,15 +129,18 @@ def check_backend(kind, strategy):
             or "mirrored" on PyTorch.
     """
     backend = keras.backend.backend()
-    if backend == "tensorflow" or kind == "default" or (kind == "mirrored" and backend == "jax"):
+    data_parallel = kind in ("mirrored", "multi_worker")
+    if backend == "tensorflow" or kind == "default" or (data_parallel and backend == "jax"):
         return
-    what = ("data parallelism over this machine's devices is tf.distribute.MirroredStrategy on TensorFlow and "
-            "keras.distribution.DataParallel on JAX" if kind == "mirrored" else
-            "tf.distribute strategies train on the TensorFlow backend only")
+    what = ({"mirrored": "data parallelism over this machine's devices is tf.distribute.MirroredStrategy on "
+                         "TensorFlow and keras.distribution.DataParallel on JAX",
+             "multi_worker": "data parallelism over several processes is tf.distribute."
+                             "MultiWorkerMirroredStrategy on TensorFlow and keras.distribution.DataParallel "
+                             "on JAX"}.get(kind, "tf.distribute strategies train on the TensorFlow backend only"))
     raise ConfigurationError(
         f"strategy={strategy!r} cannot run on the {BACKEND_NAMES.get(backend, backend)} backend of Keras "
         f"(KERAS_BACKEND={backend}): {what}. Set KERAS_BACKEND=tensorflow"
-        f"{' (or jax for strategy=' + repr('mirrored') + ')' if kind == 'mirrored' else ''}, or use "
+        f"{f' (or jax for strategy={kind!r})' if data_parallel else ''}, or use "
         f"strategy='default'. Received: strategy={strategy!r}"
     )
 
@@ -132,6 +178,8 @@ def choose_strategy(strategy="auto"):
     if strategy != "auto":
         check_backend(strategy, strategy)
         return strategy, f"strategy={strategy!r} was asked for"
+    if keras.backend.backend() == "jax" and _jax_cluster_size() > 1:
+        return "multi_worker", f"KERAS_DISTRIBUTION_NUM_PROCESSES describes a cluster of {_jax_cluster_size()} processes"
     if keras.backend.backend() != "tensorflow":
         return "default", f"tf.distribute does not drive the {keras.backend.backend()} backend"
     workers = _cluster_size()
@@ -178,12 +226,20 @@ def get_strategy(strategy="auto"):
         >>> strategy.num_replicas_in_sync
         1
 
-    On JAX and PyTorch "auto" is the default strategy, and on JAX
-    "mirrored" is a `KerasDataParallel` over every JAX device.
+    On JAX "auto" is "multi_worker" when `KERAS_DISTRIBUTION_NUM_PROCESSES`
+    describes several processes, and the default strategy otherwise; on
+    PyTorch it is the default strategy. On JAX "mirrored" is a
+    `KerasDataParallel` over every device of this machine, and
+    "multi_worker" one over every device of every process: each process
+    sets `JAX_CLUSTER_VARIABLES` (e.g. `KERAS_DISTRIBUTION_JOB_ADDRESSES=
+    host0:1234`, `KERAS_DISTRIBUTION_NUM_PROCESSES=2`,
+    `KERAS_DISTRIBUTION_PROCESS_ID=0` or `1`) and runs the same program;
+    process 0 writes the checkpoints.
 
     Args:
         strategy: "auto", "default", "mirrored" (all GPUs of this machine,
-            or the CPU), "multi_worker" (`TF_CONFIG` cluster), "tpu", or a
+            or the CPU), "multi_worker" (`TF_CONFIG` cluster; on JAX the
+            `JAX_CLUSTER_VARIABLES`), "tpu", or a
             `tf.distribute.Strategy`, returned as is.
 
     Returns:
@@ -191,8 +247,9 @@ def get_strategy(strategy="auto"):
 
     Raises:
         ValueError: the name is unknown, `TF_CONFIG` is not valid JSON,
-            "tpu" was asked for and no TPU can be reached, or the strategy
-            cannot run on the Keras backend in use (`check_backend`).
+            "tpu" was asked for and no TPU can be reached, the strategy
+            cannot run on the Keras backend in use (`check_backend`), or
+            "multi_worker" on JAX lacks one of `JAX_CLUSTER_VARIABLES`.
         TypeError: `strategy` is neither a string nor a strategy.
     """
     if isinstance(strategy, tf.distribute.Strategy):
@@ -205,6 +262,9 @@ def get_strategy(strategy="auto"):
     if kind == "default":
         chosen = tf.distribute.get_strategy()
     elif kind == "mirrored" and keras.backend.backend() == "jax":
+        chosen = KerasDataParallel()
+    elif kind == "multi_worker" and keras.backend.backend() == "jax":
+        _initialize_jax_cluster()
         chosen = KerasDataParallel()
     elif kind == "mirrored":
         chosen = tf.distribute.MirroredStrategy()
@@ -225,14 +285,19 @@ def is_chief(strategy):
     """Returns True on the process that writes checkpoints.
 
     That is every process of a single-worker strategy, and in a cluster the
-    "chief" task, or worker 0 when the cluster has no chief.
+    "chief" task, or worker 0 when the cluster has no chief (on JAX:
+    process 0).
 
     Args:
-        strategy: A `tf.distribute.Strategy`.
+        strategy: A `tf.distribute.Strategy` or a `KerasDataParallel`.
 
     Returns:
         A bool.
     """
+    if isinstance(strategy, KerasDataParallel):
+        import jax
+
+        return jax.process_index() == 0
     resolver = getattr(strategy, "cluster_resolver", None)
     if resolver is None or not resolver.task_type:
         return True

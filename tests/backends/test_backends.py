@@ -8,7 +8,12 @@ the README shows exactly what they measured.
 """
 
 import importlib.util
+import json
+import os
 import pathlib
+import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -67,10 +72,36 @@ def test_a_tf_distribute_strategy_on_another_backend_is_a_clear_error(tmp_path):
         with pytest.raises(ConfigurationError, match=r"PyTorch backend .*KERAS_BACKEND=torch.*Received: strategy='mirrored'"):
             strategy.choose_strategy("mirrored")
     with mock.patch.object(keras.backend, "backend", return_value="jax"):
-        with pytest.raises(ConfigurationError, match=r"JAX backend .*Received: strategy='multi_worker'"):
-            strategy.choose_strategy("multi_worker")
+        with pytest.raises(ConfigurationError, match=r"JAX backend .*Received: strategy='tpu'"):
+            strategy.choose_strategy("tpu")
         assert strategy.choose_strategy("mirrored")[0] == "mirrored"
+        assert strategy.choose_strategy("multi_worker")[0] == "multi_worker"
         assert strategy.choose_strategy("auto")[0] == "default"
+
+
+def test_a_jax_cluster_is_chosen_from_the_environment_and_named_when_incomplete(monkeypatch):
+    """Runs in this process: only the choice and the checks, no cluster is joined."""
+    from unittest import mock
+
+    import keras
+
+    from mmzoo.errors import ConfigurationError
+    from mmzoo.training import strategy
+
+    for variable in strategy.JAX_CLUSTER_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    with mock.patch.object(keras.backend, "backend", return_value="jax"):
+        assert strategy.choose_strategy("auto")[0] == "default"
+        monkeypatch.setenv("KERAS_DISTRIBUTION_NUM_PROCESSES", "2")
+        assert strategy.choose_strategy("auto") == (
+            "multi_worker", "KERAS_DISTRIBUTION_NUM_PROCESSES describes a cluster of 2 processes")
+        with pytest.raises(ConfigurationError, match=r"KERAS_DISTRIBUTION_JOB_ADDRESSES, .*Received: "
+                                                     r"strategy='multi_worker' without KERAS_DISTRIBUTION_JOB_"
+                                                     r"ADDRESSES, KERAS_DISTRIBUTION_PROCESS_ID"):
+            strategy.get_strategy("auto")
+        monkeypatch.setenv("KERAS_DISTRIBUTION_NUM_PROCESSES", "two")
+        with pytest.raises(ConfigurationError, match=r"Received: KERAS_DISTRIBUTION_NUM_PROCESSES='two'"):
+            strategy.choose_strategy("auto")
 
 
 def test_export_on_another_backend_is_a_clear_error_before_any_file(tmp_path):
@@ -96,3 +127,40 @@ def test_export_on_another_backend_is_a_clear_error_before_any_file(tmp_path):
         with pytest.raises(ConfigurationError, match=r"runs JAX .*random layers"):
             export.export_tflite(random, tmp_path / "model.tflite")
     assert not list(tmp_path.iterdir())
+
+
+@needs("jax")
+def test_multi_worker_on_jax_trains_one_model_over_two_processes(tmp_path):
+    """Two local processes form a JAX cluster (`keras.distribution.initialize`, gloo on CPU)."""
+    with socket.socket() as probe:
+        probe.bind(("localhost", 0))
+        port = probe.getsockname()[1]
+    workers = []
+    for process in range(2):
+        environment = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3",
+                       "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"localhost:{port}",
+                       "KERAS_DISTRIBUTION_NUM_PROCESSES": "2", "KERAS_DISTRIBUTION_PROCESS_ID": str(process),
+                       "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        environment.pop("XLA_FLAGS", None)
+        workers.append(subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "backends" / "jax_cluster_worker.py"),
+             str(tmp_path / f"checkpoints-{process}"), "auto"],
+            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    try:
+        outputs = [worker.communicate(timeout=300) for worker in workers]
+    finally:
+        for worker in workers:
+            if worker.poll() is None:  # a timeout: the other one waits for it forever
+                worker.kill()
+    reports = []
+    for worker, (out, err) in zip(workers, outputs):
+        assert worker.returncode == 0, err[-3000:]
+        reports.append(json.loads(out.strip().splitlines()[-1]))
+    assert [report["process"] for report in reports] == [0, 1]
+    for report in reports:
+        assert (report["processes"], report["strategy"], report["replicas"]) == (2, "KerasDataParallel", 2)
+    assert reports[0]["weights"] == reports[1]["weights"], "the two processes hold different models"
+    assert reports[0]["accuracy"] == reports[1]["accuracy"]
+    assert reports[0]["accuracy"][-1] > 0.9
+    assert (tmp_path / "checkpoints-0" / "best.keras").is_file(), "process 0 wrote no checkpoint"
+    assert not (tmp_path / "checkpoints-1").exists(), "process 1 wrote checkpoints too"
