@@ -184,7 +184,8 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
     `checkpoint_dir/backup`: calling `fit` again with the same folder after
     a crash resumes at the epoch where the run died. Files are written to a
     temporary name and renamed, so none is ever half-written; in a cluster
-    only the chief writes there.
+    only the chief writes there, and the folder must be one every process
+    reads (a shared file system), since each restores the chief's backup.
 
     Example:
         >>> inputs, labels = mmzoo.datasets.synthetic.generate(1000, task="image+audio")
