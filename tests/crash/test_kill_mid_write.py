@@ -25,7 +25,7 @@ from mmzoo._files import TEMPORARY_PREFIX
 
 WRITER = pathlib.Path(__file__).with_name("writer.py")
 MID_WRITE = "mid-write"
-KILL_AFTER = (0.0, 0.15, 0.4, 0.8, MID_WRITE, MID_WRITE)
+KILL_AFTER = (0.0, 0.15, 0.8, MID_WRITE, MID_WRITE)
 """When the child dies: seconds after its first complete write (0.0: as soon as it starts, before any
 write), or `MID_WRITE`: after a complete write, as soon as a temporary name shows that the next one began."""
 MID_WRITE_TIMEOUT = 120.0
