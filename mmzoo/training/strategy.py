@@ -69,8 +69,6 @@ def _jax_cluster_size():
 
 def _initialize_jax_cluster():
     """Joins the cluster of JAX processes the environment describes (once per process)."""
-    import jax
-
     missing = [name for name in JAX_CLUSTER_VARIABLES if not os.environ.get(name, "").strip()]
     if missing:
         raise ConfigurationError(
@@ -78,6 +76,8 @@ def _initialize_jax_cluster():
             f"keras.distribution.initialize: set {', '.join(JAX_CLUSTER_VARIABLES)} on every process "
             "(process 0's host:port, the number of processes, this process's id). "
             f"Received: strategy='multi_worker' without {', '.join(missing)}")
+    import jax  # the backend in use: checked above that the environment describes a cluster
+
     if _jax_cluster_size() > 1 and not jax.distributed.is_initialized():
         keras.distribution.initialize()
 
