@@ -125,8 +125,9 @@ def check_backend(kind, strategy):
         strategy: The strategy as the user gave it (for the message).
 
     Raises:
-        ConfigurationError: a `tf.distribute` strategy on JAX or PyTorch,
-            or "mirrored" on PyTorch.
+        ConfigurationError: a `tf.distribute` strategy on JAX or PyTorch
+            (but "mirrored" and "multi_worker" on JAX), or "mirrored" or
+            "multi_worker" on PyTorch.
     """
     backend = keras.backend.backend()
     data_parallel = kind in ("mirrored", "multi_worker")
@@ -178,8 +179,9 @@ def choose_strategy(strategy="auto"):
     if strategy != "auto":
         check_backend(strategy, strategy)
         return strategy, f"strategy={strategy!r} was asked for"
-    if keras.backend.backend() == "jax" and _jax_cluster_size() > 1:
-        return "multi_worker", f"KERAS_DISTRIBUTION_NUM_PROCESSES describes a cluster of {_jax_cluster_size()} processes"
+    processes = _jax_cluster_size() if keras.backend.backend() == "jax" else 0
+    if processes > 1:
+        return "multi_worker", f"KERAS_DISTRIBUTION_NUM_PROCESSES describes a cluster of {processes} processes"
     if keras.backend.backend() != "tensorflow":
         return "default", f"tf.distribute does not drive the {keras.backend.backend()} backend"
     workers = _cluster_size()
