@@ -20,7 +20,7 @@ REFERENCE = "plain Keras concat"
 SUMMARY = "train and compare single-modality and fusion models on AV-MNIST"
 DESCRIPTION = "Trains and compares single-modality models and the fusion catalogue on the bundled AV-MNIST."
 EXAMPLES = """examples:
-  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 11 minutes on 2 cores
+  mmzoo demo                         # all 15,000 training pairs, 5 epochs per model: about 13 minutes on 2 cores
   mmzoo demo --quick                 # 3,000 pairs, 2 epochs: about 2 minutes, a check of the set-up
   mmzoo demo --epochs 10 --seed 1 --out runs/av_mnist_10
 
