@@ -83,7 +83,8 @@ def check(arguments):
 
     Returns:
         The manifest `DataFrame` and its columns `{"image"|...|"label":
-        column}`, or `(None, None)` for bundled data.
+        column}` ("label" is optional for a contrastive model), or
+        `(None, None)` for bundled data.
 
     Raises:
         UsageError: bad data source, columns or output folder.
@@ -95,8 +96,11 @@ def check(arguments):
     if arguments.data in common.BUNDLED_DATA:
         preset_options.check(arguments, None)
         return None, None
-    columns = common.columns(arguments)
-    frame = common.read_manifest(arguments.data, columns)
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        frame, columns = train_contrastive.read_pairs(arguments)
+    else:
+        columns = common.columns(arguments)
+        frame = common.read_manifest(arguments.data, columns)
     preset_options.check(arguments, columns)
     return frame, columns
 
@@ -133,7 +137,7 @@ def check_strategy(strategy):
 
 
 def decoding_for(name, columns):
-    """Returns how manifest files are decoded for a model: a zoo entry's own sizes, else the defaults.
+    """Returns how manifest files are decoded for a model: a zoo classifier's own sizes, else the defaults.
 
     Args:
         name: A fusion or zoo entry name.
@@ -145,7 +149,7 @@ def decoding_for(name, columns):
     from mmzoo import datasets, fusion, zoo
 
     decoding = datasets.Decoding(columns=dict(columns))
-    if name in fusion.available():
+    if name in fusion.available() or name in train_contrastive.CONTRASTIVE_MODELS:
         return decoding
     defaults = zoo.get(name).defaults()
     image_shape = defaults.get("image_shape")
@@ -169,15 +173,17 @@ def manifest_decoding(name, path, frame, columns):
 
     Returns:
         A tuple `(decoding, parts)`: the `mmzoo.datasets.Decoding`, with the
-        class names of every row's label, and `{split: DataFrame}`.
+        class names of every row's label (None without a "label" column),
+        and `{split: DataFrame}`.
     """
     from mmzoo.datasets.columns import LabelColumn
 
     decoding = decoding_for(name, columns)
     parts = common.split_manifest(frame, path, SPLITS)
-    labels = LabelColumn(columns["label"])
-    labels.fit([cell for cell in frame[columns["label"]] if labels.problem(cell) is None])
-    decoding.class_names = labels.class_names
+    if "label" in columns:
+        labels = LabelColumn(columns["label"])
+        labels.fit([cell for cell in frame[columns["label"]] if labels.problem(cell) is None])
+        decoding.class_names = labels.class_names
     return decoding, parts
 
 
@@ -194,9 +200,11 @@ def manifest_data(arguments, frame, columns):
         columns: Its columns.
 
     Returns:
-        A tuple `(data, class_names, vectorizer, decoding)`: `data` maps each
-        split to an unbatched dataset, `vectorizer` is the texts'
-        `TextVectorization` or None.
+        A tuple `(data, class_names, vectorizer, decoding, row_ids)`: `data`
+        maps each split to an unbatched dataset, `class_names` is a list
+        (empty without a label column), `vectorizer` is the texts'
+        `TextVectorization` or None, `row_ids` maps each split to the
+        manifest's index labels of its rows, in the order of `data`.
     """
     from mmzoo.preprocessing import text_vectorizer
 
@@ -217,14 +225,21 @@ def manifest_data(arguments, frame, columns):
         data = {split: decoding.dataset(rows, common.base_dir(arguments.data), text_vectorizer=vectorizer,
                                         shuffle=split == "train", seed=arguments.seed, cache=split != "test")
                 for split, rows in parts.items()}
-    return data, list(decoding.class_names), vectorizer, decoding
+    row_ids = {split: rows.index.tolist() for split, rows in parts.items()}
+    return data, list(decoding.class_names or ()), vectorizer, decoding, row_ids
 
 
 def input_shapes(data):
-    """Returns `{modality: per-sample shape}` of `(inputs, labels)` arrays or of an unbatched dataset."""
+    """Returns `{modality: per-sample shape}` of `(inputs, labels)` arrays or of an unbatched dataset.
+
+    The dataset's elements are `(inputs, labels)`, or `inputs` alone (a
+    manifest without labels).
+    """
     if isinstance(data, tuple):
         return {modality: tuple(values.shape[1:]) for modality, values in data[0].items()}
-    return {modality: tuple(spec.shape) for modality, spec in data.element_spec[0].items()}
+    spec = data.element_spec
+    inputs = spec[0] if isinstance(spec, tuple) else spec
+    return {modality: tuple(value.shape) for modality, value in inputs.items()}
 
 
 def fusion_builder(name, shapes, num_classes, vocab_size, presets=None):
@@ -331,6 +346,8 @@ def builder(name, data, num_classes, vectorizer, presets=None):
 
     vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
     shapes = input_shapes(data)
+    if name in train_contrastive.CONTRASTIVE_MODELS:
+        return train_contrastive.builder(shapes, vocab_size), list(shapes)
     if name in zoo.available():
         return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
     return fusion_builder(name, shapes, num_classes, vocab_size, presets), list(shapes)
@@ -395,17 +412,19 @@ def run(arguments):
     check_strategy(arguments.strategy)
     check_name(arguments.name)
     preset_options.check_fusion(arguments)
-    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
-        train_contrastive.run(arguments, MODEL_FILE)
-        return
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
-        class_names, vectorizer, decoding = common.bundled_class_names(arguments.data), None, None
+        class_names, vectorizer, decoding, row_ids = common.bundled_class_names(arguments.data), None, None, None
     else:
-        data, class_names, vectorizer, decoding = manifest_data(arguments, frame, columns)
+        data, class_names, vectorizer, decoding, row_ids = manifest_data(arguments, frame, columns)
     presets = preset_options.chosen(arguments)
     build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        model, history, metrics = train_contrastive.run(arguments, build, data, row_ids, MODEL_FILE)
+        write_run(arguments, model, history, metrics, vectorizer, decoding)
+        print(f"{train_contrastive.summary(metrics['retrieval'])}; saved {os.path.join(arguments.out, MODEL_FILE)}")
+        return
     resuming = os.path.isdir(arguments.out)
     os.makedirs(arguments.out, exist_ok=True)
     print(f"{'Resuming' if resuming else 'Training'} {arguments.name!r} on {arguments.data} "

@@ -1,6 +1,8 @@
 """The `mmzoo train dual_encoder` path: contrastive training on pairs, retrieval metrics, item indexes.
 
-TensorFlow is imported by the caller (`mmzoo.cli.train.run`) before this runs.
+The data is loaded by `mmzoo.cli.train.run` (bundled AV-MNIST pairs, or the
+rows of a manifest decoded as for a fusion); this module checks the
+arguments, builds the model, trains it on the pairs and writes the indexes.
 """
 
 import math
@@ -15,68 +17,161 @@ CONTRASTIVE_MODELS = ("dual_encoder",)
 
 
 def check(arguments):
-    """Refuses, before TensorFlow is imported, data a contrastive model cannot train on yet.
+    """Refuses, before TensorFlow is imported, data a contrastive model cannot train on.
 
     Args:
         arguments: The parsed `train` arguments.
 
     Raises:
-        UsageError: `--data` is not "av_mnist" (manifests of pairs are not supported yet).
+        UsageError: `--data synthetic`, or a manifest with fewer than two
+            modality columns named.
     """
-    if arguments.name in CONTRASTIVE_MODELS and arguments.data != "av_mnist":
-        raise common.UsageError(f"{arguments.name} trains on the bundled pairs of 'av_mnist' only for now "
-                                f"(--data av_mnist), received --data {arguments.data!r}")
+    if arguments.name not in CONTRASTIVE_MODELS or arguments.data == "av_mnist":
+        return
+    if arguments.data in common.BUNDLED_DATA:
+        raise common.UsageError(f"{arguments.name} trains on pairs: the bundled 'av_mnist' (--data av_mnist) or a "
+                                f"manifest CSV, received --data {arguments.data!r}")
+    given = [f"{common.COLUMN_OPTIONS[modality]} {getattr(arguments, f'{modality}_col')}"
+             for modality in common.MODALITIES if getattr(arguments, f"{modality}_col")]
+    if len(given) < 2:
+        raise common.UsageError(f"{arguments.name} pairs two or three modalities of a manifest: name two or three of "
+                                f"--image-col, --text-col and --audio-col, received {', '.join(given) or 'none'}")
 
 
-def run(arguments, model_file):
-    """Trains a contrastive zoo model on bundled pairs and writes its folder.
+def read_pairs(arguments):
+    """Reads a manifest of pairs; its label column is optional unless `--label-col` names it.
 
-    Writes the model, history.json, metrics.json (recall@1/5/10, median
-    rank and MRR both ways on the test split, class and instance level) and
-    one `Index` of the test split's items per modality
-    (`mmzoo.retrieval.index_path`), whose ids are the test rows: what
-    `mmzoo search` searches.
+    Args:
+        arguments: The parsed `train` arguments (a manifest `--data`).
+
+    Returns:
+        A tuple `(frame, columns)`: the `DataFrame` and `{modality: column}`,
+        with "label" when the manifest has the label column (the default
+        "label", or the one `--label-col` names).
+
+    Raises:
+        UsageError: see `mmzoo.cli.common.read_manifest`; a `--label-col`
+            that is not a column.
+    """
+    columns = common.columns(arguments)
+    if arguments.label_col:
+        return common.read_manifest(arguments.data, columns), columns
+    modalities = {key: column for key, column in columns.items() if key != "label"}
+    frame = common.read_manifest(arguments.data, modalities)
+    return frame, (columns if columns["label"] in frame.columns else modalities)
+
+
+def builder(shapes, vocab_size):
+    """Returns a function building a dual encoder on the data's modalities.
+
+    Args:
+        shapes: `{modality: per-sample shape}` of the training inputs (two or three).
+        vocab_size: Number of token ids of the texts.
+
+    Returns:
+        A function without arguments returning an uncompiled
+        `mmzoo.retrieval.dual_encoder` whose branches are those of
+        `mmzoo.branches.for_input`.
+    """
+    from mmzoo import branches, retrieval
+
+    def build():
+        return retrieval.dual_encoder(
+            {modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()})
+
+    return build
+
+
+def run(arguments, build, data, row_ids, model_file):
+    """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
+
+    The model trains with plain `fit` on the pairs (labels, when the data
+    has them, are not used for training). Writes into `--out` one `Index` of
+    the test split's items per modality (`mmzoo.retrieval.index_path`): what
+    `mmzoo search` searches; the caller writes the model, history and
+    metrics.
 
     Args:
         arguments: The parsed `train` arguments.
+        build: A function without arguments returning the model (`builder`).
+        data: `{split: data}`: `(inputs, labels)` arrays or unbatched
+            datasets of `(inputs, labels)` or of `inputs`.
+        row_ids: `{split: manifest row ids}`, or None (bundled data: the ids
+            are the positions in the test split).
         model_file: The model's file name inside `--out`.
+
+    Returns:
+        A tuple `(model, history, metrics)`: the trained model, `{metric:
+        per-epoch values}` and the metrics of `metrics.json` ("retrieval":
+        `mmzoo.evaluation.cross_modal_metrics` of the test split, class
+        level when the data has labels).
 
     Raises:
         UsageError: a folder that exists already.
     """
-    from mmzoo import datasets, evaluation, export, retrieval, zoo
+    import keras
+
+    from mmzoo import evaluation, retrieval
     from mmzoo.training import recipe
     from mmzoo.training.compiling import make_optimizer
 
     if os.path.exists(arguments.out):
         common.check_new_path(arguments.out)
-    import keras
-
-    train, test = (datasets.load(arguments.data, split=split, as_dataset=False) for split in ("train", "test"))
-    batch_size = arguments.batch_size
+    samples, batch_size = common.size(data["train"]), arguments.batch_size
     keras.utils.set_random_seed(arguments.seed)
-    model = zoo.build(arguments.name)
-    steps = math.ceil(len(train[1]) / batch_size)
-    model.compile(optimizer=make_optimizer("adam", recipe.learning_rate(steps, arguments.epochs)))
-    print(f"Training {arguments.name!r} on {len(train[1])} unlabelled {arguments.data} pairs into {arguments.out}",
-          flush=True)
+    model = build()
+    model.compile(optimizer=make_optimizer(
+        "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
+    print(f"Training {arguments.name!r} on {samples} {arguments.data} pairs into {arguments.out}", flush=True)
     start = time.perf_counter()
-    history = model.fit(train[0], epochs=arguments.epochs, batch_size=batch_size,
-                        verbose=1 if sys.stdout.isatty() else 2)
+    if isinstance(data["train"], tuple):
+        history = model.fit(data["train"][0], epochs=arguments.epochs, batch_size=batch_size,
+                            verbose=1 if sys.stdout.isatty() else 2)
+    else:
+        history = model.fit(data["train"].batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
+                            verbose=1 if sys.stdout.isatty() else 2)
     seconds = time.perf_counter() - start
-    embeddings = {modality: retrieval.embed(model, test[0], modality) for modality in retrieval.modalities_of(model)}
-    metrics = evaluation.cross_modal_metrics(embeddings, test[1])
+    embeddings, labels = _embed_split(model, data["test"], batch_size)
+    metrics = evaluation.cross_modal_metrics(embeddings, labels)
     os.makedirs(arguments.out)
     path = os.path.join(arguments.out, model_file)
+    ids = row_ids["test"] if row_ids else None
     for modality, values in embeddings.items():
-        retrieval.Index(modality=modality).add(values).save(retrieval.index_path(path, modality))
-    export.save_keras(model, path)
-    common.write_json(os.path.join(arguments.out, "history.json"),
-                      {key: [float(value) for value in values] for key, values in history.history.items()})
-    common.write_json(os.path.join(arguments.out, "metrics.json"),
-                      {"model": arguments.name, "data": arguments.data, "epochs": arguments.epochs,
-                       "batch_size": batch_size, "split": "test", "samples": len(test[1]),
-                       "training_seconds": round(seconds, 2), "retrieval": metrics})
-    summary = ", ".join(f"{direction} class recall@1 {levels['class']['recall@1']:.4f}"
-                        for direction, levels in metrics.items())
-    print(f"test {summary}; saved {path}")
+        retrieval.Index(modality=modality).add(values, ids=ids).save(retrieval.index_path(path, modality))
+    return model, history.history, {"batch_size": batch_size, "split": "test",
+                                    "samples": len(next(iter(embeddings.values()))),
+                                    "training_seconds": round(seconds, 2), "retrieval": metrics}
+
+
+def _embed_split(model, data, batch_size):
+    """Returns `({modality: embeddings}, labels or None)` of a split, embedded batch by batch."""
+    import numpy as np
+
+    from mmzoo import retrieval
+
+    modalities = retrieval.modalities_of(model)
+    if isinstance(data, tuple):
+        return {modality: retrieval.embed(model, data[0], modality) for modality in modalities}, data[1]
+    parts, labels = {modality: [] for modality in modalities}, []
+    for element in data.batch(batch_size).as_numpy_iterator():
+        inputs = element[0] if isinstance(element, tuple) else element
+        for modality in modalities:
+            parts[modality].append(retrieval.embed(model, inputs, modality, batch_size=batch_size))
+        if isinstance(element, tuple):
+            labels.append(element[1])
+    return ({modality: np.concatenate(values) for modality, values in parts.items()},
+            np.concatenate(labels) if labels else None)
+
+
+def summary(metrics):
+    """Returns the one-line summary of the retrieval metrics: recall@1 of every direction.
+
+    Args:
+        metrics: `mmzoo.evaluation.cross_modal_metrics` results.
+
+    Returns:
+        A string, the class level when measured, else the instance level.
+    """
+    return "test " + ", ".join(
+        f"{direction} {level} recall@1 {levels[level]['recall@1']:.4f}"
+        for direction, levels in metrics.items() for level in (("class",) if "class" in levels else ("instance",)))

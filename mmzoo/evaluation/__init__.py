@@ -15,7 +15,7 @@
   (linear probes on its features), next to single-modality models.
 - `retrieval_metrics`, `retrieval_ranks`, `cross_modal_metrics`: recall@1/5/10,
   median rank and mean reciprocal rank of a search, for instance pairs or
-  class matches (same label), both directions between two modalities.
+  class matches (same label), both directions between every two modalities.
 
 The metrics are computed by scikit-learn.
 """

@@ -1,5 +1,7 @@
 """Retrieval metrics: recall@k, median rank and mean reciprocal rank, for instance pairs and class matches."""
 
+import itertools
+
 import numpy as np
 
 from mmzoo._checks import check_modality_dict, check_positive_int_sequence
@@ -85,39 +87,39 @@ def retrieval_metrics(similarities, query_labels=None, item_labels=None, recall_
 
 
 def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
-    """Retrieval metrics both ways between paired embeddings of two modalities.
+    """Retrieval metrics both ways between paired embeddings of every two modalities.
 
     Args:
-        embeddings: Dict of exactly two `{modality: (num_samples, dim)}`
-            arrays, row `i` of both from the same sample.
+        embeddings: Dict of two or more `{modality: (num_samples, dim)}`
+            arrays, row `i` of all from the same sample.
         labels: Class labels `(num_samples,)` for the class level, or None.
         recall_at: The `k` of each recall@k.
 
     Returns:
-        Dict `{"<a>->"<b>": metrics}` for both directions (query
-        modality first), with keys "instance" and, with labels, "class",
-        each a `retrieval_metrics` dict.
+        Dict `{"<a>->"<b>": metrics}` for both directions of every pair of
+        modalities (query modality first), with keys "instance" and, with
+        labels, "class", each a `retrieval_metrics` dict.
 
     Raises:
         ArgumentTypeError: `embeddings` is not a dict.
-        ConfigurationError: not two modalities, or arrays that are not 2-D
-            of one same shape.
+        ConfigurationError: fewer than two modalities, or arrays that are
+            not 2-D of one same shape.
     """
     check_modality_dict("embeddings", embeddings)
-    if len(embeddings) != 2:
-        raise ConfigurationError(f"`embeddings` must be a dict of two modalities' embeddings. "
+    if len(embeddings) < 2:
+        raise ConfigurationError(f"`embeddings` must be a dict of two or more modalities' embeddings. "
                                  f"Received: embeddings={describe_value(sorted(embeddings))}")
-    arrays = {modality: np.asarray(values) for modality, values in embeddings.items()}
-    first, second = sorted(arrays)
-    if arrays[first].ndim != 2 or arrays[first].shape != arrays[second].shape:
-        shapes = {modality: values.shape for modality, values in sorted(arrays.items())}
-        raise ConfigurationError(f"`embeddings` must be two 2-D arrays `(num_samples, dim)` of the same shape, "
-                                 f"row i of both from the same sample. Received: embeddings.shape={shapes}")
-    scores = arrays[first] @ arrays[second].T
+    arrays = {modality: np.asarray(values) for modality, values in sorted(embeddings.items())}
+    shapes = {modality: values.shape for modality, values in arrays.items()}
+    if any(values.ndim != 2 for values in arrays.values()) or len(set(shapes.values())) != 1:
+        raise ConfigurationError(f"`embeddings` must be 2-D arrays `(num_samples, dim)` of the same shape, "
+                                 f"row i of all from the same sample. Received: embeddings.shape={shapes}")
     results = {}
-    for query, item, matrix in ((first, second, scores), (second, first, scores.T)):
-        levels = {"instance": retrieval_metrics(matrix, recall_at=recall_at)}
-        if labels is not None:
-            levels["class"] = retrieval_metrics(matrix, labels, labels, recall_at=recall_at)
-        results[f"{query}->{item}"] = levels
+    for first, second in itertools.combinations(arrays, 2):
+        scores = arrays[first] @ arrays[second].T
+        for query, item, matrix in ((first, second, scores), (second, first, scores.T)):
+            levels = {"instance": retrieval_metrics(matrix, recall_at=recall_at)}
+            if labels is not None:
+                levels["class"] = retrieval_metrics(matrix, labels, labels, recall_at=recall_at)
+            results[f"{query}->{item}"] = levels
     return results

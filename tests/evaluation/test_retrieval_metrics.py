@@ -52,6 +52,16 @@ def test_both_directions_between_two_modalities():
     assert results["image->audio"]["instance"]["median_rank"] == 3.0
 
 
+def test_three_modalities_give_both_directions_of_every_pair():
+    image = np.eye(3, dtype="float32")
+    audio = np.array([[1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype="float32")   # pairs 1 and 2 swapped
+    results = cross_modal_metrics({"image": image, "audio": audio, "text": image})
+    assert sorted(results) == ["audio->image", "audio->text", "image->audio", "image->text", "text->audio",
+                               "text->image"]
+    assert results["image->text"]["instance"]["recall@1"] == 1.0
+    assert results["text->audio"]["instance"]["recall@1"] == pytest.approx(1 / 3)
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: retrieval_ranks(np.ones(3)), r"Received: similarities.shape=\(3,\)"),
     (lambda: retrieval_ranks(SCORES, query_labels=[0, 1, 0]), "query_labels=True, item_labels=False"),
@@ -59,6 +69,7 @@ def test_both_directions_between_two_modalities():
     (lambda: retrieval_ranks(SCORES.T), "more queries than items"),
     (lambda: retrieval_metrics(SCORES, recall_at=(0,)), "recall_at"),
     (lambda: cross_modal_metrics({"image": SCORES}), "embeddings"),
+    (lambda: cross_modal_metrics({"image": SCORES, "audio": SCORES, "text": SCORES[:2]}), r"'text': \(2, 4\)"),
 ])
 def test_bad_input_names_the_argument(call, message):
     with pytest.raises(ConfigurationError, match=message):
