@@ -225,11 +225,28 @@ def size(data):
     return len(data[1]) if isinstance(data, tuple) else int(data.cardinality())
 
 
+def inputs_of(data):
+    """Returns the inputs dict of `(inputs, labels)` arrays, or the element spec of a dataset's inputs.
+
+    Args:
+        data: `(inputs, labels)` arrays, or a `tf.data.Dataset` of `(inputs,
+            labels)` or of `inputs` alone (a manifest without labels).
+
+    Returns:
+        `{name: array}` or `{name: tf.TensorSpec}`.
+    """
+    if isinstance(data, tuple):
+        return data[0]
+    spec = data.element_spec
+    return spec[0] if isinstance(spec, tuple) else spec
+
+
 def select(data, names, source):
     """Returns the data with exactly the inputs a model takes, checking that it holds them.
 
     Args:
-        data: `(inputs, labels)` arrays or a `tf.data.Dataset` of such pairs.
+        data: `(inputs, labels)` arrays or a `tf.data.Dataset` of such pairs
+            or of inputs alone.
         names: The model's input names.
         source: The data source, for the message.
 
@@ -239,7 +256,7 @@ def select(data, names, source):
     Raises:
         UsageError: the data lacks an input; names expected and received.
     """
-    given = data[0] if isinstance(data, tuple) else data.element_spec[0]
+    given = inputs_of(data)
     missing = [name for name in names if name not in given]
     if missing:
         raise UsageError(f"the model expects the modalities {list(names)}; --data {source} gives {sorted(given)}")
@@ -247,6 +264,8 @@ def select(data, names, source):
         return data
     if isinstance(data, tuple):
         return {name: data[0][name] for name in names}, data[1]
+    if not isinstance(data.element_spec, tuple):
+        return data.map(lambda inputs: {name: inputs[name] for name in names})
     return data.map(lambda inputs, labels: ({name: inputs[name] for name in names}, labels))
 
 

@@ -230,16 +230,10 @@ def manifest_data(arguments, frame, columns):
 
 
 def input_shapes(data):
-    """Returns `{modality: per-sample shape}` of `(inputs, labels)` arrays or of an unbatched dataset.
-
-    The dataset's elements are `(inputs, labels)`, or `inputs` alone (a
-    manifest without labels).
-    """
+    """Returns `{modality: per-sample shape}` of `(inputs, labels)` arrays or of an unbatched dataset."""
     if isinstance(data, tuple):
         return {modality: tuple(values.shape[1:]) for modality, values in data[0].items()}
-    spec = data.element_spec
-    inputs = spec[0] if isinstance(spec, tuple) else spec
-    return {modality: tuple(value.shape) for modality, value in inputs.items()}
+    return {modality: tuple(spec.shape) for modality, spec in common.inputs_of(data).items()}
 
 
 def fusion_builder(name, shapes, num_classes, vocab_size, presets=None):

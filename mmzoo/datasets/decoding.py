@@ -4,6 +4,8 @@ import dataclasses
 import json
 import os
 
+import pandas as pd
+
 from mmzoo.datasets.dataframe import from_dataframe
 from mmzoo.datasets.prepared import from_prepared, prepare
 from mmzoo._files import atomic_write, read_json, reading
@@ -85,6 +87,43 @@ class Decoding:
         """
         return from_dataframe(df, **self.options(), base_dir=base_dir, text_vectorizer=text_vectorizer,
                               batch_size=batch_size, shuffle=shuffle, seed=seed, cache=cache)
+
+    def decode(self, modality, cells, base_dir=None, text_vectorizer=None):
+        """Decodes a few files or texts of one modality with these settings, e.g. search queries.
+
+        The cells go through `dataset`, as a manifest column of the
+        modality would, so they are decoded exactly as the training rows.
+
+        Example:
+            >>> Decoding.load("runs/photos/model.keras").decode("image", ["query.png"])
+
+        Args:
+            modality: "image", "text" or "audio", one of `modalities()`.
+            cells: Paths of files (image, audio) or texts, as a manifest's
+                cells.
+            base_dir: Folder relative paths are resolved against.
+            text_vectorizer: Optional `TextVectorization` mapping texts to
+                ids.
+
+        Returns:
+            A numpy array `(len(cells), *sample shape)`.
+
+        Raises:
+            ConfigurationError: If the settings have no column of `modality`,
+                or `cells` is empty.
+            BadRowsError: If a file cannot be decoded as `modality` or a
+                text is empty; its `bad_rows` say why.
+        """
+        column = self.modalities().get(modality)
+        if column is None:
+            raise ConfigurationError(f"`modality` must be one of the decoded modalities {sorted(self.modalities())}. "
+                                     f"Received: modality={modality!r}")
+        if not len(cells):
+            raise ConfigurationError(f"`cells` must hold at least one file or text. Received: cells={cells!r}")
+        one = dataclasses.replace(self, columns={modality: column})
+        rows = one.dataset(pd.DataFrame({column: list(cells)}), base_dir, text_vectorizer=text_vectorizer,
+                           batch_size=len(cells))
+        return next(rows.as_numpy_iterator())[modality]
 
     def prepared(self, df, directory, base_dir=None, text_vectorizer=None, rows_per_shard=None, shuffle=False,
                  seed=None, verbose=1):

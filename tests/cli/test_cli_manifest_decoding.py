@@ -27,7 +27,7 @@ def test_each_audio_file_is_decoded_once_on_its_way_to_training(tmp_path, monkey
     arguments = argparse.Namespace(name="concat", data=str(tmp_path / "manifest.csv"), seed=0, image_col="image",
                                    text_col=None, audio_col="audio", label_col="label")
     names = common.columns(arguments)
-    data, class_names, _, _ = train.manifest_data(arguments, common.read_manifest(arguments.data, names), names)
+    data, class_names, _, _, _ = train.manifest_data(arguments, common.read_manifest(arguments.data, names), names)
     assert all(isinstance(split, tf.data.Dataset) for split in data.values())
     build, _ = train.builder("concat", data["train"], len(class_names), None)
     training.fit(build, data["train"], validation=data["validation"], epochs=3, batch_size=4, seed=0, verbose=0)

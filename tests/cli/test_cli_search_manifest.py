@@ -1,0 +1,138 @@
+"""`mmzoo train dual_encoder` on a manifest of pairs, and `mmzoo search` with image files and texts as queries."""
+
+import contextlib
+import io
+import json
+import pathlib
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import tensorflow as tf
+from cli_runner import assert_one_line_error, run_mmzoo
+from media_files import write_tone
+
+from mmzoo import retrieval
+from mmzoo.cli.main import main
+
+COLOURS = {"red": (1, 0, 0), "green": (0, 1, 0), "blue": (0, 0, 1), "yellow": (1, 1, 0)}
+TONES = {"red": 300.0, "green": 600.0, "blue": 1200.0, "yellow": 2400.0}
+ROWS = 64
+TEST_ROWS = [row for row in range(ROWS) if row % 16 < 4]   # 4 rows of each colour
+
+
+def colour(row):
+    return list(COLOURS)[row % len(COLOURS)]
+
+
+def write_pairs(folder, rows=ROWS, labels=True, audio=False):
+    """Writes a manifest of coloured squares and captions naming their colour (and a tone per colour).
+
+    Rows `row % 16 < 4` are the test split, `row % 16 == 4` the validation split.
+    """
+    folder = pathlib.Path(folder)
+    rng = np.random.default_rng(0)
+    records = []
+    for row in range(rows):
+        name = colour(row)
+        pixels = np.clip(np.array(COLOURS[name]) * 200 + rng.normal(0, 20, (16, 16, 3)), 0, 255).astype(np.uint8)
+        (folder / f"square_{row}.png").write_bytes(tf.io.encode_png(pixels).numpy())
+        record = {"photo": f"square_{row}.png", "caption": f"a {name} square",
+                  "split": "test" if row % 16 < 4 else "validation" if row % 16 == 4 else "train"}
+        if audio:
+            record["clip"] = write_tone(folder / f"tone_{row}.wav", sample_rate=16000, frequency=TONES[name]).name
+        if labels:
+            record["label"] = name
+        records.append(record)
+    pd.DataFrame(records).to_csv(folder / "pairs.csv", index=False)
+    return folder / "pairs.csv"
+
+
+def run_in_process(*arguments):
+    """Runs `mmzoo ARGUMENTS` in this process (TensorFlow is loaded already) and returns its stdout."""
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        assert main([str(argument) for argument in arguments]) == 0
+    return output.getvalue()
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """A dual encoder trained for 3 epochs on image + text pairs with labels."""
+    folder = tmp_path_factory.mktemp("pairs")
+    manifest = write_pairs(folder)
+    run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col", "caption",
+                   "--epochs", "3", "--batch-size", "8", "--out", folder / "run")
+    return folder, folder / "run"
+
+
+def test_train_writes_the_model_its_decoding_the_metrics_and_indexes_of_the_test_rows(trained):
+    _, out = trained
+    assert sorted(path.name for path in out.iterdir()) == [
+        "history.json", "metrics.json", "model.image.index.npz", "model.keras", "model.preprocessing.json",
+        "model.text.index.npz", "model.text.vocab.json"]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["samples"] == len(TEST_ROWS) and metrics["split"] == "test"
+    assert sorted(metrics["retrieval"]) == ["image->text", "text->image"]
+    for levels in metrics["retrieval"].values():
+        assert sorted(levels) == ["class", "instance"]
+        assert sorted(levels["class"]) == ["median_rank", "mrr", "recall@1", "recall@10", "recall@5"]
+        assert levels["class"]["recall@1"] >= 0.75, metrics   # chance: 0.25 (4 colours)
+    assert len(json.loads((out / "history.json").read_text())["loss"]) == 3
+    for modality in ("image", "text"):
+        index = retrieval.Index.load(retrieval.index_path(out / "model.keras", modality))
+        assert index.modality == modality and index.ids().tolist() == TEST_ROWS
+    model = keras.saving.load_model(out / "model.keras", safe_mode=True)
+    assert retrieval.modalities_of(model) == ["image", "text"]
+
+
+def test_search_an_image_file_prints_k_test_rows_of_its_colour_first(trained):
+    folder, out = trained
+    printed = run_in_process("search", out / "model.keras", "--query", folder / "square_3.png", "--modality", "image",
+                             "--k", "4").strip().splitlines()
+    assert printed[0] == "query 0: image -> text"
+    ids = [int(line.split()[2]) for line in printed[1:]]
+    scores = [float(line.split()[4]) for line in printed[1:]]
+    assert len(ids) == 4 and set(ids) <= set(TEST_ROWS) and scores == sorted(scores, reverse=True)
+    assert colour(ids[0]) == colour(3) == "yellow"
+
+
+def test_search_a_text_finds_images_of_the_colour_it_names(trained):
+    _, out = trained
+    printed = run_in_process("search", out / "model.keras", "--query", "a blue square", "--modality", "text",
+                             "--k", "2").strip().splitlines()
+    assert printed[0] == "query 0: text -> image"
+    assert [colour(int(line.split()[2])) for line in printed[1:]] == ["blue", "blue"]
+
+
+def test_search_a_query_file_of_the_wrong_kind(trained, capsys):
+    folder, out = trained
+    tone = write_tone(folder / "tone.wav")
+    with pytest.raises(SystemExit) as stopped:
+        main(["search", str(out / "model.keras"), "--query", str(tone), "--modality", "image"])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("mmzoo: error: --query") and "tone.wav" in error and "cannot be read as image" in error
+
+
+def test_train_needs_two_modality_columns_and_an_existing_label_column(tmp_path):
+    manifest = write_pairs(tmp_path)
+    assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
+                                    "--out", tmp_path / "run"), "two or three", "--image-col photo")
+    assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
+                                    "--text-col", "caption", "--label-col", "kind", "--out", tmp_path / "run"),
+                          "--label-col 'kind'")
+    assert not (tmp_path / "run").exists()
+
+
+def test_train_three_modalities_without_labels_measures_instance_retrieval_of_every_pair(tmp_path):
+    manifest = write_pairs(tmp_path, rows=32, labels=False, audio=True)
+    run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col", "caption",
+                   "--audio-col", "clip", "--epochs", "1", "--batch-size", "16", "--out", tmp_path / "run")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())["retrieval"]
+    assert sorted(metrics) == ["audio->image", "audio->text", "image->audio", "image->text", "text->audio",
+                               "text->image"]
+    assert all(sorted(levels) == ["instance"] for levels in metrics.values())
+    index = retrieval.Index.load(retrieval.index_path(tmp_path / "run" / "model.keras", "audio"))
+    assert index.ids().tolist() == [row for row in TEST_ROWS if row < 32]
