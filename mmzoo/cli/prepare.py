@@ -3,6 +3,7 @@
 import os
 
 from mmzoo.cli import common
+from mmzoo.cli.train import check_name, manifest_decoding, read_manifest
 
 SUMMARY = "decode a manifest once into sharded files, for data larger than memory"
 DESCRIPTION = ("Decodes the files of a manifest once, as `mmzoo train NAME` would, into sharded TFRecord files "
@@ -48,11 +49,9 @@ def run(arguments):
                                 "`mmzoo prepare` takes a manifest .csv file")
     if os.path.exists(arguments.out) and not os.path.isdir(arguments.out):
         raise common.UsageError(f"--out {arguments.out!r} is a file, not a folder")
-    columns = common.columns(arguments)
-    frame = common.read_manifest(arguments.data, columns)
+    frame, columns = read_manifest(arguments)
     common.load_tensorflow()
     from mmzoo import datasets
-    from mmzoo.cli.train import check_name, manifest_decoding
 
     check_name(arguments.name)
     decoding, parts = manifest_decoding(arguments.name, arguments.data, frame, columns)

@@ -5,7 +5,8 @@ import os
 from mmzoo.cli import common
 
 SUMMARY = "search the items indexed with a dual encoder (cross-modal search)"
-DESCRIPTION = "Embeds queries of one modality and prints the closest items of another, from the model's index."
+DESCRIPTION = ("Embeds queries of one modality (files, texts or arrays) and prints the closest items of another, "
+               "from the index `mmzoo train dual_encoder` wrote beside the model (av_mnist or a manifest).")
 EXAMPLES = """examples:
   mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
   mmzoo search runs/search/model.keras --query av_mnist:17 --modality audio --k 5

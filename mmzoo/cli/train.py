@@ -25,15 +25,18 @@ EXAMPLES = """examples:
       --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased \
       --audio-preset whisper_tiny_en --out runs/pretrained
   mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
+  mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption --out runs/photos
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
 conv2d on images, an LSTM on texts, a conv2d on spectrograms or a dense stack
 on audio feature vectors) or a zoo classifier whose inputs are the data's
-modalities (see `mmzoo list`), or dual_encoder, trained on the pairs of
---data av_mnist without labels (a bigger --batch-size gives the loss more
+modalities (see `mmzoo list`), or dual_encoder, trained without labels on
+the pairs of --data av_mnist or on two or three modality columns of a
+manifest (the fusions' branches; a label column, "label" or --label-col,
+only adds class-level metrics; a bigger --batch-size gives the loss more
 negatives); DIR then also receives one index of the test items per modality,
-for `mmzoo search`. With a manifest and a fusion NAME,
+ids the manifest's row numbers, for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
 keras-hub encoder (`mmzoo.branches.from_preset`) in place of that modality's
 branch; its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
@@ -96,13 +99,29 @@ def check(arguments):
     if arguments.data in common.BUNDLED_DATA:
         preset_options.check(arguments, None)
         return None, None
-    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
-        frame, columns = train_contrastive.read_pairs(arguments)
-    else:
-        columns = common.columns(arguments)
-        frame = common.read_manifest(arguments.data, columns)
+    frame, columns = read_manifest(arguments)
     preset_options.check(arguments, columns)
     return frame, columns
+
+
+def read_manifest(arguments):
+    """Reads the manifest of `--data` with the columns named for NAME (`train` and `prepare`).
+
+    Args:
+        arguments: The parsed arguments, `--data` a manifest.
+
+    Returns:
+        The manifest `DataFrame` and its columns `{"image"|...|"label":
+        column}`; "label" is optional for a contrastive model
+        (`train_contrastive.read_pairs`).
+
+    Raises:
+        UsageError: see `mmzoo.cli.common.read_manifest`.
+    """
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        return train_contrastive.read_pairs(arguments)
+    columns = common.columns(arguments)
+    return common.read_manifest(arguments.data, columns), columns
 
 
 def check_name(name):
