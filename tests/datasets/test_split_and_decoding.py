@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -57,3 +58,19 @@ def test_decoding_decodes_a_manifest_with_its_settings(tmp_path):
     assert tuple(inputs["image"].shape) == (16, 24, 1) and tuple(inputs["audio"].shape)[1] == 16
     assert dataset.class_names == ["cat", "dog"]
     assert dataclasses.asdict(decoding)["audio_sample_rate"] == 8000
+
+
+def test_decode_reads_a_few_files_or_texts_as_the_manifest_column_of_their_modality(tmp_path):
+    frame = manifest(tmp_path, rows=4)
+    decoding = datasets.Decoding(columns={"image": "image", "text": "caption", "label": "label"}, image_size=(16, 24),
+                                 image_channels=1)
+    rows = next(decoding.dataset(frame, base_dir=tmp_path, batch_size=4).as_numpy_iterator())[0]
+    images = decoding.decode("image", frame["image"][2:].tolist(), base_dir=tmp_path)
+    assert images.shape == (2, 16, 24, 1) and np.array_equal(images, rows["image"][2:])
+    assert decoding.decode("text", ["a small cat"]).tolist() == [b"a small cat"]
+    with pytest.raises(ConfigurationError, match="Received: modality='audio'"):
+        decoding.decode("audio", ["audio_0.wav"], base_dir=tmp_path)
+    with pytest.raises(ConfigurationError, match="Received: cells=\\[\\]"):
+        decoding.decode("image", [])
+    with pytest.raises(datasets.BadRowsError, match="audio_0.wav"):
+        decoding.decode("image", ["audio_0.wav"], base_dir=tmp_path)
