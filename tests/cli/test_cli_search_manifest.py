@@ -13,7 +13,7 @@ import tensorflow as tf
 from cli_runner import assert_one_line_error, run_mmzoo
 from media_files import write_tone
 
-from mmzoo import retrieval
+from mmzoo import datasets, retrieval
 from mmzoo.cli.main import main
 
 COLOURS = {"red": (1, 0, 0), "green": (0, 1, 0), "blue": (0, 0, 1), "yellow": (1, 1, 0)}
@@ -126,13 +126,19 @@ def test_train_needs_two_modality_columns_and_an_existing_label_column(tmp_path)
     assert not (tmp_path / "run").exists()
 
 
-def test_train_three_modalities_without_labels_measures_instance_retrieval_of_every_pair(tmp_path):
+def test_train_three_modalities_without_labels_from_prepared_shards(tmp_path):
     manifest = write_pairs(tmp_path, rows=32, labels=False, audio=True)
     run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col", "caption",
-                   "--audio-col", "clip", "--epochs", "1", "--batch-size", "16", "--out", tmp_path / "run")
+                   "--audio-col", "clip", "--epochs", "1", "--batch-size", "16", "--prepared", tmp_path / "shards",
+                   "--out", tmp_path / "run")
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())["retrieval"]
     assert sorted(metrics) == ["audio->image", "audio->text", "image->audio", "image->text", "text->audio",
                                "text->image"]
     assert all(sorted(levels) == ["instance"] for levels in metrics.values())
-    index = retrieval.Index.load(retrieval.index_path(tmp_path / "run" / "model.keras", "audio"))
+    # Each indexed embedding is that of the manifest row its id names.
+    path = tmp_path / "run" / "model.keras"
+    model, decoding = keras.saving.load_model(path, safe_mode=True), datasets.Decoding.load(path)
+    index = retrieval.Index.load(retrieval.index_path(path, "audio"))
     assert index.ids().tolist() == [row for row in TEST_ROWS if row < 32]
+    clips = decoding.decode("audio", pd.read_csv(manifest)["clip"][index.ids()].tolist(), base_dir=tmp_path)
+    np.testing.assert_allclose(retrieval.embed(model, clips, "audio"), index.embeddings(), atol=1e-5)
