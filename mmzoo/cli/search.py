@@ -41,7 +41,8 @@ def add_arguments(parser):
     """
     parser.add_argument("model", metavar="MODEL", help="a dual encoder's .keras file (from `mmzoo train dual_encoder`)")
     parser.add_argument("--query", required=True,
-                        help="an image or audio file, a text (--modality text), a .npy file of samples, or av_mnist:ROW")
+                        help="an image or audio file, a text (--modality text), a .npy file of samples, "
+                             "or av_mnist:ROW")
     parser.add_argument("--modality", required=True, help="the queries' modality (image, text or audio)")
     parser.add_argument("--items", default=None, help="the modality of the items searched (default: the other one)")
     parser.add_argument("--k", type=common.positive_int, default=5, help="items per query (default: 5)")
