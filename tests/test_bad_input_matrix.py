@@ -86,6 +86,12 @@ def _tiny_model():
     return _MODEL["model"]
 
 
+def _tiny_model_with(**branch):
+    """A model like `_tiny_model` whose branch has other settings (e.g. another name or input size)."""
+    settings = {"input_dim": 4, "hidden_units": (4,), "name": _tiny_model().layers[1].name, **branch}
+    return mmzoo.build_model({"audio": branches.dense(**settings)}, head=heads.multiclass(3))
+
+
 def _dual_encoder():
     """A tiny untrained dual encoder: "image" samples `(4,)`, "audio" samples `(3,)`."""
     if "dual_encoder" not in _MODEL:
@@ -428,6 +434,13 @@ MATRIX = {
     ],
     "mmzoo.training.feature_model": [
         Case("frozen not a dict", lambda c: training.feature_model(_tiny_model(), [1]), TypeErr, "frozen", "[1]"),
+    ],
+    "mmzoo.training.warm_start": [
+        Case("trained not a model", lambda c: training.warm_start(_tiny_model(), [1]), TypeErr, "trained[0]", "1"),
+        Case("no branch in common", lambda c: training.warm_start(_tiny_model(), _tiny_model_with(name="other")),
+             ValueErr, "trained branches", "['other']"),
+        Case("branch of other shapes", lambda c: training.warm_start(_tiny_model(), _tiny_model_with(input_dim=5)),
+             ValueErr, "weight shapes", "(5, 4)"),
     ],
     "mmzoo.training.with_auxiliary_heads": [
         Case("loss_weight zero", lambda c: training.with_auxiliary_heads(_tiny_model(), 0), ValueErr,

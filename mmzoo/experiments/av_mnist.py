@@ -30,6 +30,7 @@ from mmzoo.evaluation import evaluate
 from mmzoo.training.auxiliary import with_auxiliary_heads
 from mmzoo.training import recipe
 from mmzoo.training.compiling import compile as compile_model
+from mmzoo.training.warm_starting import warm_start as start_branches
 
 MODALITIES = {
     "image only": ("image",),
@@ -188,7 +189,7 @@ def _check_data(name, data):
 
 
 def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BATCH_SIZE, modality_dropout=None,
-                       auxiliary_heads=None, validation=None, callbacks=(), verbose=0):
+                       auxiliary_heads=None, validation=None, callbacks=(), verbose=0, warm_start=None):
     """Trains one model of the experiment and judges it on the test split.
 
     Training follows `mmzoo.training.recipe`: Adam with a cosine-decayed
@@ -210,6 +211,10 @@ def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BA
             epoch (the history gets "val_loss" and "val_accuracy").
         callbacks: Keras callbacks of the training (e.g. a progress bar).
         verbose: Verbosity of `keras.Model.fit`.
+        warm_start: None to train from scratch, or the `Result`s of the
+            single-modality models, whose branches start a fusion's
+            (`mmzoo.training.warm_start`); `epochs` are then the fusion's
+            fine-tuning epochs (`recipe.fine_tune_epochs`).
 
     Returns:
         A `Result`; its history holds "loss" and "accuracy" of the fused
@@ -218,10 +223,13 @@ def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BA
     Raises:
         ConfigurationError: `name` is unknown, `epochs` or `batch_size` is
             not positive, `auxiliary_heads` is not a positive weight or
-            None, or the data lacks a modality.
-        ArgumentTypeError: the data is not `(dict of arrays, labels)`.
+            None, the data lacks a modality, or `warm_start` is given for a
+            single-modality model.
+        ArgumentTypeError: the data is not `(dict of arrays, labels)`, or
+            `warm_start` is not a list of `Result`s.
     """
     _check_name(name)
+    _check_warm_start(name, warm_start)
     _check_data("train", train)
     _check_data("test", test)
     if validation is not None:
@@ -231,6 +239,8 @@ def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BA
     check_positive_number("auxiliary_heads", auxiliary_heads, allow_none=True)
     keras.utils.set_random_seed(seed)
     model = build(name, train[0]["audio"].shape[1:], modality_dropout=modality_dropout)
+    if warm_start is not None:
+        start_branches(model, [result.model for result in warm_start])
     trainer = model if auxiliary_heads is None or name in SINGLE_MODALITY else with_auxiliary_heads(
         model, auxiliary_heads)
     compile_model(trainer, learning_rate=recipe.learning_rate(math.ceil(len(train[1]) / batch_size), epochs))
@@ -245,6 +255,17 @@ def train_and_evaluate(name, train, test, epochs=5, seed=0, batch_size=recipe.BA
     output = report[model.output_names[0]]
     return Result(name, output.accuracy, output.macro_f1, model.count_params(), seconds, model,
                   _fused_history(history.history, model.output_names[0], trainer is not model), report)
+
+
+def _check_warm_start(name, warm_start):
+    if warm_start is None:
+        return
+    if not isinstance(warm_start, (list, tuple)) or not all(isinstance(item, Result) for item in warm_start):
+        raise ArgumentTypeError(f"`warm_start` must be a list of the single-modality models' Results, or None. "
+                                f"Received: warm_start={describe_value(warm_start)}")
+    if name in SINGLE_MODALITY:
+        raise ConfigurationError(f"`warm_start` starts a fusion from the single-modality models; {name!r} is one "
+                                 f"of them. Received: warm_start={[item.name for item in warm_start]}")
 
 
 def _labels(trainer, labels):

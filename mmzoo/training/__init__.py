@@ -20,6 +20,8 @@
   auxiliary-head weight) shared by `mmzoo demo`, `mmzoo train` and the benches.
 - `with_auxiliary_heads`: a training model with one classifier per branch,
   against modality imbalance.
+- `warm_start`: a fusion's branches start from the same branches trained in
+  single-modality models (then fine-tuned: `recipe.fine_tune_epochs`).
 """
 
 from mmzoo.training import recipe
@@ -29,8 +31,10 @@ from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile
 from mmzoo.training.fitting import fit
 from mmzoo.training.strategy import get_strategy
+from mmzoo.training.warm_starting import warm_start
 
 __all__ = [
     "get_strategy", "compile", "fit",
     "BackupAndRestore", "BestModelCheckpoint", "frozen_branches", "feature_model", "with_auxiliary_heads", "recipe",
+    "warm_start",
 ]
