@@ -52,11 +52,12 @@ def add_arguments(parser):
     """
     parser.add_argument("--out", metavar="DIR", help="new run folder (default: runs/demo-YYYYmmdd-HHMMSS)")
     parser.add_argument("--epochs", type=common.positive_int,
-                        help=f"epochs per model (default: {DEFAULT_EPOCHS}, or {QUICK_EPOCHS} with --quick)")
+                        help=f"epochs of the single-modality models (default: {DEFAULT_EPOCHS}, or {QUICK_EPOCHS} with "
+                             "--quick); each fusion then fine-tunes for 2 of every 5 (rounded up)")
     parser.add_argument("--seed", type=common.non_negative_int, default=0, help="random seed (default: 0)")
     parser.add_argument("--quick", action="store_true",
                         help=f"a quick check of the set-up: {QUICK_TRAIN_SIZE} training pairs, {QUICK_EPOCHS} epochs "
-                             f"per model and {QUICK_TEST_SIZE} test pairs (too little training for the audio "
+                             f"and {QUICK_TEST_SIZE} test pairs (too little training for the audio "
                              "model to learn much)")
     parser.add_argument("--train-size", type=common.positive_int, metavar="N",
                         help=f"train on N random training pairs (default: all, or {QUICK_TRAIN_SIZE} with --quick)")
