@@ -23,6 +23,8 @@ EPILOG = """examples:
   mmzoo export runs/concat/model.keras --format tflite-int8 --data synthetic --out concat_int8.tflite
   mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
   mmzoo search runs/search/model.keras --query av_mnist:17 --modality audio --k 5
+  mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption --out runs/photos
+  mmzoo search runs/photos/model.keras --query "a dog on a beach" --modality text
 """
 
 
