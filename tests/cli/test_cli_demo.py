@@ -18,6 +18,8 @@ def test_quick_demo_writes_the_run_folder(tmp_path):
     assert [row["model"] for row in results["results"]] == MODELS
     assert [path.name for path in folder.parent.iterdir()] == ["demo"]
     assert results["settings"]["train_pairs"] == 64 and results["settings"]["test_pairs"] == 100
+    assert results["settings"]["epochs"] == 2 and results["settings"]["fine_tune_epochs"] == 1
+    assert "[3/9] concat (from the single-modality branches, 1 epoch(s))" in process.stdout
     best = max(results["results"], key=lambda row: row["accuracy"])
     assert results["best_model"] == best["model"]
     assert len(results["robustness"]["accuracies"]) == len(results["robustness"]["levels"])
