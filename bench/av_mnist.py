@@ -43,7 +43,8 @@ from mmzoo.training.recipe import AUXILIARY_WEIGHT, fine_tune_epochs
 
 RESULTS = RESULTS_DIR / "av_mnist.md"
 RESULTS_BY_HOLDOUT = {"speaker": RESULTS, "recording": RESULTS_DIR / "av_mnist_recording.md"}
-RESULTS_FROM_SCRATCH = RESULTS_DIR / "av_mnist_from_scratch.md"
+RESULTS_FROM_SCRATCH = {"speaker": RESULTS_DIR / "av_mnist_from_scratch.md",
+                        "recording": RESULTS_DIR / "av_mnist_recording_from_scratch.md"}
 PUBLISHED = {"image only": "65-75%", "audio only": "40-66%"}
 """Published test accuracies on the full AV-MNIST (CentralNet, Vielzeuf et al. 2018; MFAS, Perez-Rua et al. 2019; MultiBench, Liang et al. 2021)."""
 PUBLISHED_FUSION = "above the best single modality"
@@ -259,11 +260,11 @@ def parse_args(argv=None):
                              "single-modality models' branches")
     parser.add_argument("--out", type=pathlib.Path, default=None,
                         help=f"results file (default: {RESULTS}, {RESULTS_BY_HOLDOUT['recording']} with "
-                             f"--holdout recording, {RESULTS_FROM_SCRATCH} with --from-scratch)")
+                             f"--holdout recording, {RESULTS_FROM_SCRATCH['speaker']} and "
+                             f"{RESULTS_FROM_SCRATCH['recording']} with --from-scratch)")
     args = parser.parse_args(argv)
     if args.out is None:
-        args.out = RESULTS_FROM_SCRATCH if args.from_scratch and args.holdout == "speaker" else \
-            RESULTS_BY_HOLDOUT[args.holdout]
+        args.out = (RESULTS_FROM_SCRATCH if args.from_scratch else RESULTS_BY_HOLDOUT)[args.holdout]
     check_distinct(parser, "--seeds", args.seeds)
     check_distinct(parser, "--models", args.models)
     return args

@@ -41,9 +41,10 @@ def av_mnist_trained_once(monkeypatch, _av_mnist_results):
     """Trains each AV-MNIST recipe model once per session, whichever slow test asks first.
 
     The recipe bench test and the modality dropout test both need the
-    image-only, audio-only and concat models of seed 0 (5 epochs each,
-    about three minutes on two CPU cores): with this fixture the second
-    test gets the first one's results. Patches
+    image-only and audio-only models of seed 0 (5 epochs each, about two
+    minutes on two CPU cores): with this fixture the second test gets the
+    first one's results. A `warm_start` option is keyed by the identity of
+    the results it holds (those of this cache). Patches
     `mmzoo.experiments.av_mnist.train_and_evaluate` and the name the
     AV-MNIST bench imported; calls with callbacks or a validation split are
     never shared.
@@ -55,7 +56,8 @@ def av_mnist_trained_once(monkeypatch, _av_mnist_results):
     def once(name, train, test, epochs=5, seed=0, **options):
         if options.get("callbacks") or options.get("validation") is not None:
             return train_and_evaluate(name, train, test, epochs, seed, **options)
-        given = tuple(sorted((option, value) for option, value in options.items() if value is not None))
+        given = tuple(sorted((option, tuple(map(id, value)) if option == "warm_start" else value)
+                             for option, value in options.items() if value is not None))
         key = (name, epochs, seed, given, _fingerprint(train), _fingerprint(test))
         if key not in _av_mnist_results:
             _av_mnist_results[key] = train_and_evaluate(name, train, test, epochs, seed, **options)

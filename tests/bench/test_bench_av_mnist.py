@@ -16,7 +16,22 @@ def test_defaults_are_three_seeds_five_epochs_every_model_with_the_reference():
     args = bench.parse_args([])
     assert args.seeds == [0, 1, 2] and args.epochs == 5 and args.holdout == "speaker"
     assert args.models == list(MODEL_NAMES) and args.train_size is None and args.out == bench.RESULTS
-    assert args.reference and args.balance
+    assert args.reference and args.balance and not args.from_scratch
+
+
+def test_from_scratch_writes_its_own_results_file():
+    assert bench.parse_args(["--from-scratch"]).out == bench.RESULTS_FROM_SCRATCH["speaker"]
+    args = bench.parse_args(["--from-scratch", "--holdout", "recording"])
+    assert args.from_scratch and args.out == bench.RESULTS_FROM_SCRATCH["recording"]
+    assert len({bench.RESULTS, *bench.RESULTS_BY_HOLDOUT.values(), *bench.RESULTS_FROM_SCRATCH.values()}) == 4
+
+
+def test_the_training_text_says_how_the_fusions_started():
+    warm = bench.training_text(bench.parse_args([]), warm=True)
+    assert "fine-tuned for 2 epoch(s)" in warm and "`mmzoo.training.warm_start`" in warm
+    assert bench.training_text(bench.parse_args(["--from-scratch"]), warm=True) == (
+        "Every model trains from fresh weights for 5 epoch(s).")
+    assert bench.training_text(bench.parse_args([]), warm=False).startswith("Every model trains from fresh")
 
 
 def test_quick_settings_parse():
