@@ -21,7 +21,7 @@ SUMMARY = "train and compare single-modality and fusion models on AV-MNIST"
 DESCRIPTION = "Trains and compares single-modality models and the fusion catalogue on the bundled AV-MNIST."
 EXAMPLES = """examples:
   mmzoo demo                         # all 15,000 training pairs, 5 epochs: about 8 minutes on 2 cores
-  mmzoo demo --quick                 # 3,000 pairs, 2 epochs: about 1 minute, a check of the set-up
+  mmzoo demo --quick                 # 3,000 pairs, 2 epochs: about 2 minutes, a check of the set-up
   mmzoo demo --epochs 10 --seed 1 --out runs/av_mnist_10
 
 Trains, on the bundled AV-MNIST (offline), an image-only model and an
