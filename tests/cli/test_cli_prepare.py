@@ -2,12 +2,15 @@
 
 import json
 
+import pytest
+
 from cli_runner import assert_one_line_error, run_mmzoo
 from media_files import manifest
 
 COLUMNS = ("--image-col", "image", "--text-col", "caption", "--audio-col", "audio", "--label-col", "label")
 
 
+@pytest.mark.slow  # two commands, about 35 s on 2 cores
 def test_prepare_then_train_from_the_shards(tmp_path):
     frame = manifest(tmp_path, rows=12)
     frame["split"] = ["train"] * 8 + ["validation"] * 2 + ["test"] * 2

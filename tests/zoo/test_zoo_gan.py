@@ -6,6 +6,9 @@ import mmzoo
 from mmzoo import branches, heads, zoo
 from mmzoo.zoo.gan import ConditionalGAN, sample_grid
 
+# Training the GAN of every test takes about 30 s on 2 cores.
+pytestmark = pytest.mark.slow
+
 OVERRIDES = {"image_shape": (16, 16, 1), "condition_dim": 4}
 
 
