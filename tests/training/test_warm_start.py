@@ -108,3 +108,17 @@ def test_the_experiment_refuses_a_warm_start_of_a_single_modality_model():
         av_mnist.train_and_evaluate("audio only", data, data, epochs=1, warm_start=[image_only])
     with pytest.raises(ArgumentTypeError, match="Received: warm_start="):
         av_mnist.train_and_evaluate("concat", data, data, epochs=1, warm_start=[image_only.model])
+
+
+def test_the_experiments_tensor_fusion_multiplies_the_raw_branch_features(tmp_path):
+    model = av_mnist.build("tensor", (32, 32))
+    fusion = next(layer for layer in model.layers if isinstance(layer, mmzoo.fusion.TensorFusion))
+    assert fusion.units is None and fusion.projections == []
+    # (64 image features + 1) x (128 audio features + 1): nothing projected away before the product.
+    assert fusion.output.shape[-1] == 65 * 129
+    path = tmp_path / "tensor.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path, safe_mode=True)
+    inputs = {"image": np.random.default_rng(0).random((2, 28, 28, 1), dtype="float32"),
+              "audio": np.random.default_rng(1).random((2, 32, 32), dtype="float32")}
+    np.testing.assert_allclose(loaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0), rtol=1e-5)
