@@ -48,11 +48,12 @@ class ImageColumn:
         check_positive_int_sequence("image_size", size, length=2)
         check_choice("image_channels", channels, (1, 3))
         check_choice("image_scale", scale, SCALE_OPTIONS)
+        if scale == "vgg16" and channels != 3:
+            raise ConfigurationError(
+                f"`image_scale='vgg16'` needs RGB images (`image_channels=3`). Received: image_channels={channels!r}")
         self.size = tuple(size) if isinstance(size, list) else size
         self.channels = channels
         self.scale = scale
-        blank = tf.io.encode_png(tf.zeros((1, 1, 1), tf.uint8))
-        decode_image(blank, size=self.size, channels=channels, scale=scale)
 
     def problem(self, value):
         """Returns why the cell cannot be used without decoding it (the path), or `None`."""
@@ -70,7 +71,7 @@ class ImageColumn:
 
     def values(self, cells):
         """Returns the tensor-ready values of usable cells."""
-        return [_resolve_path(cell, self.base_dir)[0] for cell in cells]
+        return [_joined(cell, self.base_dir) for cell in cells]
 
     def load(self, path):
         """Maps a path tensor to the decoded image, inside `tf.data`."""
@@ -143,7 +144,7 @@ class AudioColumn:
 
     def values(self, cells):
         """Returns the tensor-ready values of usable cells."""
-        return [_resolve_path(cell, self.base_dir)[0] for cell in cells]
+        return [_joined(cell, self.base_dir) for cell in cells]
 
     def load(self, path):
         """Maps a path tensor to the audio features, inside `tf.data`.
@@ -287,10 +288,15 @@ def _resolve_path(value, base_dir):
         return None, "missing path (NaN or None)"
     if not isinstance(value, (str, os.PathLike)) or not os.fspath(value).strip():
         return None, f"not a file path: {describe_value(value)}"
-    path = os.path.join(base_dir, os.fspath(value)) if base_dir is not None else os.fspath(value)
+    path = _joined(value, base_dir)
     if not os.path.isfile(path):
         return path, f"file not found: {path!r}"
     return path, None
+
+
+def _joined(value, base_dir):
+    """The path of a usable cell (one `_resolve_path` accepted), without checking the file again."""
+    return os.path.join(base_dir, os.fspath(value)) if base_dir is not None else os.fspath(value)
 
 
 def _is_missing(value):
