@@ -116,6 +116,8 @@ def test_absolute_paths_without_base_dir(files):
         ({"text": "caption", "errors": "ignore"}, ConfigurationError, "Received: errors='ignore'"),
         ({"text": "caption", "batch_size": 0}, ConfigurationError, "Received: batch_size=0"),
         ({"image": "image", "image_channels": 2}, ConfigurationError, "Received: image_channels=2"),
+        ({"image": "image", "image_channels": 1, "image_scale": "vgg16"}, ConfigurationError,
+         "image_scale='vgg16'.*Received: image_channels=1"),
         ({"audio": "audio", "audio_features": "cqt"}, ConfigurationError, "Received: audio_features='cqt'"),
         ({"audio": "audio", "audio_duration": None}, ArgumentTypeError, "Received: audio_duration=None"),
         ({"audio": "audio", "audio_options": {"n_bins": 3}}, ConfigurationError, "Received: audio_options="),
