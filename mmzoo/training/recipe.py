@@ -17,9 +17,10 @@ side (`python bench/av_mnist.py`, `bench/results/av_mnist.md`):
   next to `bench/results/av_mnist_from_scratch.md`), at 40% of their
   training time. Tensor fusion then multiplies the raw branch features
   (`mmzoo.experiments.av_mnist.build`): after its usual 16-unit projection
-  it lost 1.7 points and varied from 82.8% to 90.1% over the seeds. A fine-tuning rate of 3e-4, 3 epochs, or first training the
-  fusion over frozen branches for an epoch (linear probing, then
-  fine-tuning) did no better on seed 0.
+  it lost 1.7 points and varied from 82.8% to 90.1% over the seeds. A
+  fine-tuning rate of 3e-4, 3 epochs, or first training the fusion over
+  frozen branches for an epoch (linear probing, then fine-tuning) did no
+  better on seed 0.
 - Auxiliary per-modality heads (`mmzoo.training.with_auxiliary_heads`,
   `fit(auxiliary_heads=AUXILIARY_WEIGHT)`) are an option, not the default:
   on AV-MNIST they changed concat fusion by less than the spread between
