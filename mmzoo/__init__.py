@@ -24,8 +24,9 @@ public name below imports every subpackage. mmzoo's layers are registered
 for `keras.saving.load_model` whatever the import order: when Keras is
 loaded already, `import mmzoo` imports every subpackage at once; otherwise
 it adds a finder to `sys.meta_path` that waits for the `keras` module and,
-as soon as Keras has finished importing, imports every subpackage (then
-removes itself). So in a fresh process
+as soon as Keras has finished importing (and any mmzoo module that imported
+it has too), imports every subpackage (then removes itself). So in a fresh
+process
 
     >>> import mmzoo, keras
     >>> model = keras.saving.load_model("model.keras", safe_mode=True)
@@ -90,21 +91,29 @@ def __dir__():
 
 
 class _LoadAfterKeras(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Imports every subpackage as soon as the `keras` module has finished importing.
+    """Imports every subpackage once the `keras` module has finished importing.
 
-    A finder on `sys.meta_path` that answers only for the top-level `keras`
-    module: it returns Keras' own spec with itself as the loader, runs Keras'
-    own loader, puts that loader back on the module, removes itself from
-    `sys.meta_path` and calls `load()`, so that mmzoo's layers are registered
-    before any model is loaded.
+    A finder on `sys.meta_path` that answers for the top-level `keras`
+    module and for mmzoo's own modules: it returns their own specs with
+    itself as the loader and runs their own loaders, so that it knows when
+    Keras is loaded and whether an mmzoo module is being imported. Once
+    Keras is loaded and no mmzoo import is under way, it puts the loaders
+    back, removes itself from `sys.meta_path` and calls `load()`, so that
+    mmzoo's layers are registered before any model is loaded. Waiting for
+    the outermost mmzoo import to finish is what makes
+    `from mmzoo.fusion import DotGatedFusion` work as a first import: that
+    import loads Keras half-way through `mmzoo.fusion`, and importing every
+    subpackage at that moment would meet the half-initialised module.
     """
 
     def __init__(self):
-        self._keras_loader = None
+        self._loaders = {}
+        self._mmzoo_imports = 0
+        self._keras_loaded = False
 
     def find_spec(self, fullname, path=None, target=None):
-        """Returns Keras' spec with this object as its loader; None for any other module."""
-        if fullname != "keras":
+        """Returns the module's own spec with this object as its loader; None for modules of other packages."""
+        if fullname != "keras" and not fullname.startswith(f"{__name__}."):
             return None
         sys.meta_path.remove(self)
         try:
@@ -113,20 +122,32 @@ class _LoadAfterKeras(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             sys.meta_path.insert(0, self)
         if spec is None or spec.loader is None:
             return spec
-        self._keras_loader = spec.loader
+        self._loaders[fullname] = spec.loader
         spec.loader = self
         return spec
 
     def create_module(self, spec):
-        """Lets Keras' own loader create the module."""
-        return self._keras_loader.create_module(spec)
+        """Lets the module's own loader create the module."""
+        return self._loaders[spec.name].create_module(spec)
 
     def exec_module(self, module):
-        """Runs Keras' own loader, then imports every subpackage of mmzoo."""
-        module.__loader__ = module.__spec__.loader = self._keras_loader
-        self._keras_loader.exec_module(module)
-        sys.meta_path.remove(self)
-        load()
+        """Runs the module's own loader; then, once Keras is loaded and no mmzoo import is under way, `load()`."""
+        name = module.__spec__.name
+        own_loader = self._loaders.pop(name)
+        module.__loader__ = module.__spec__.loader = own_loader
+        is_keras = name == "keras"
+        self._mmzoo_imports += not is_keras
+        try:
+            own_loader.exec_module(module)
+        finally:
+            self._mmzoo_imports -= not is_keras
+        self._keras_loaded = self._keras_loaded or is_keras
+        if self._keras_loaded and not self._mmzoo_imports and self in sys.meta_path:
+            parent, _, child = name.rpartition(".")
+            if parent:  # what the import system does on return, needed now by `import mmzoo.<child> as ...` in load()
+                setattr(sys.modules[parent], child, module)
+            sys.meta_path.remove(self)
+            load()
 
 
 if "keras" in sys.modules:

@@ -49,3 +49,22 @@ def test_the_finder_waiting_for_keras_leaves_once_keras_is_imported():
                    "print(waiting == 1, left == 0, 'mmzoo.fusion' in sys.modules)")
     assert process.returncode == 0, process.stderr
     assert process.stdout.split()[-3:] == ["True", "True", "True"]
+
+
+def test_a_subpackage_imported_first_loads_every_subpackage_and_a_saved_model(saved_model):
+    process = _run("from mmzoo.fusion import DotGatedFusion; import sys, keras, mmzoo; "
+                   f"model = keras.saving.load_model({str(saved_model)!r}, safe_mode=True); "
+                   "print(all(f'mmzoo.{name}' in sys.modules for name in mmzoo.SUBPACKAGES), "
+                   "[type(f).__module__ for f in sys.meta_path].count('mmzoo'), "
+                   "'DotGatedFusion' in {type(layer).__name__ for layer in model.layers})")
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.split()[-3:] == ["True", "0", "True"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subpackage", [name for name in mmzoo.SUBPACKAGES if name != "fusion"])
+def test_every_subpackage_imports_first_in_a_fresh_process(subpackage):
+    process = _run(f"import mmzoo.{subpackage}, sys, mmzoo; "
+                   "print(all(f'mmzoo.{name}' in sys.modules for name in mmzoo.SUBPACKAGES))")
+    assert process.returncode == 0, process.stderr
+    assert process.stdout.split()[-1] == "True"
