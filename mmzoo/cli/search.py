@@ -46,6 +46,9 @@ def add_arguments(parser):
     parser.add_argument("--modality", required=True, help="the queries' modality (image, text or audio)")
     parser.add_argument("--items", default=None, help="the modality of the items searched (default: the other one)")
     parser.add_argument("--k", type=common.positive_int, default=5, help="items per query (default: 5)")
+    parser.add_argument("--by-class", action="store_true",
+                        help="with a class-aware dual encoder (built with num_classes), search with the prototype of "
+                             "each query's nearest class: the items most typical of its class come first")
 
 
 def check(arguments):
@@ -140,7 +143,8 @@ def run(arguments):
                                 "with mmzoo.retrieval.Index.save")
     index = retrieval.Index.load(path)
     samples, digits = queries(arguments, tuple(query_encoder.input.shape[1:]), vectorizers)
-    ids, scores = retrieval.search(model, index, samples, arguments.modality, k=arguments.k)
+    ids, scores = retrieval.search(model, index, samples, arguments.modality, k=arguments.k,
+                                   by_class=arguments.by_class)
     item_digits = _test_digits() if digits is not None else None
     for number in range(len(ids)):
         title = f"query {number}" + (f" (digit {digits[number]})" if digits is not None else "")

@@ -86,7 +86,7 @@ def retrieval_metrics(similarities, query_labels=None, item_labels=None, recall_
     return metrics
 
 
-def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
+def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT, queries=None):
     """Retrieval metrics both ways between paired embeddings of every two modalities.
 
     Args:
@@ -94,6 +94,10 @@ def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
             arrays, row `i` of all from the same sample.
         labels: Class labels `(num_samples,)` for the class level, or None.
         recall_at: The `k` of each recall@k.
+        queries: None to query with `embeddings` themselves, or a dict of
+            the same modalities and shapes holding the query side (e.g.
+            `mmzoo.retrieval.class_queries` of each modality's embeddings);
+            the items are always `embeddings`.
 
     Returns:
         Dict `{"<a>->"<b>": metrics}` for both directions of every pair of
@@ -102,8 +106,8 @@ def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
 
     Raises:
         ArgumentTypeError: `embeddings` is not a dict.
-        ConfigurationError: fewer than two modalities, or arrays that are
-            not 2-D of one same shape.
+        ConfigurationError: fewer than two modalities, arrays that are
+            not 2-D of one same shape, or `queries` of other modalities or shapes.
     """
     check_modality_dict("embeddings", embeddings)
     if len(embeddings) < 2:
@@ -114,12 +118,23 @@ def cross_modal_metrics(embeddings, labels=None, recall_at=RECALL_AT):
     if any(values.ndim != 2 for values in arrays.values()) or len(set(shapes.values())) != 1:
         raise ConfigurationError(f"`embeddings` must be 2-D arrays `(num_samples, dim)` of the same shape, "
                                  f"row i of all from the same sample. Received: embeddings.shape={shapes}")
+    queries = arrays if queries is None else _same_layout("queries", queries, shapes)
     results = {}
-    for first, second in itertools.combinations(arrays, 2):
-        scores = arrays[first] @ arrays[second].T
-        for query, item, matrix in ((first, second, scores), (second, first, scores.T)):
-            levels = {"instance": retrieval_metrics(matrix, recall_at=recall_at)}
-            if labels is not None:
-                levels["class"] = retrieval_metrics(matrix, labels, labels, recall_at=recall_at)
-            results[f"{query}->{item}"] = levels
+    for query, item in itertools.permutations(arrays, 2):
+        scores = queries[query] @ arrays[item].T
+        levels = {"instance": retrieval_metrics(scores, recall_at=recall_at)}
+        if labels is not None:
+            levels["class"] = retrieval_metrics(scores, labels, labels, recall_at=recall_at)
+        results[f"{query}->{item}"] = levels
     return results
+
+
+def _same_layout(name, arrays, shapes):
+    """`arrays` as numpy arrays, checked to have the modalities and shapes `shapes`."""
+    check_modality_dict(name, arrays)
+    arrays = {modality: np.asarray(values) for modality, values in arrays.items()}
+    received = {modality: values.shape for modality, values in arrays.items()}
+    if received != shapes:
+        raise ConfigurationError(f"`{name}` must hold the modalities and shapes of `embeddings`, {shapes}. "
+                                 f"Received: {name}.shape={received}")
+    return arrays

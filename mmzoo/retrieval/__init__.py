@@ -12,15 +12,18 @@
 - `Index`, `index_path`: exact top-k search by dot product in bounded memory, saved as `.npz`
   (the `index` module says why no approximate-neighbour library is used).
 - `build_index`, `search`: the same from raw samples.
+- `class_prototypes`, `class_queries`: class-level search with a class-aware dual encoder (a query
+  stands for its nearest class prototype; `search(..., by_class=True)`).
 - `class_embeddings`, `zero_shot_classify`: zero-shot classification by class prompts.
 
 Retrieval metrics (recall@k, median rank, MRR) live in `mmzoo.evaluation`.
 """
 
+from mmzoo.retrieval.classes import class_prototypes, class_queries
 from mmzoo.retrieval.encoders import dual_encoder, embed, encoder, modalities_of
 from mmzoo.retrieval.index import Index, index_path
 from mmzoo.retrieval.search import build_index, search
 from mmzoo.retrieval.zero_shot import class_embeddings, zero_shot_classify
 
 __all__ = ["dual_encoder", "embed", "encoder", "modalities_of", "Index", "index_path", "build_index", "search",
-           "class_embeddings", "zero_shot_classify"]
+           "class_prototypes", "class_queries", "class_embeddings", "zero_shot_classify"]

@@ -43,6 +43,24 @@ def test_search_a_bundled_row_shows_the_digits(saved_model):
     assert process.stdout.startswith("query 0 (digit ") and process.stdout.count("  digit ") == 2
 
 
+def test_search_by_class_uses_the_class_prototypes_and_needs_them(saved_model, tmp_path):
+    path, _, _, inputs = saved_model
+    np.save(tmp_path / "clips.npy", inputs["audio"][:2])
+    assert_one_line_error(run_mmzoo("search", path, "--query", tmp_path / "clips.npy", "--modality", "audio",
+                                    "--by-class"), "built with `num_classes`")
+    aware = zoo.build("dual_encoder", embedding_dim=16, num_classes=10)
+    aware_path = tmp_path / "aware.keras"
+    aware.save(aware_path)
+    index = retrieval.build_index(aware, inputs["image"][:300], "image")
+    index.save(retrieval.index_path(aware_path, "image"))
+    process = run_mmzoo("search", aware_path, "--query", tmp_path / "clips.npy", "--modality", "audio", "--k", "3",
+                        "--by-class")
+    assert process.returncode == 0, process.stderr
+    expected_ids, _ = retrieval.search(aware, index, inputs["audio"][:2], "audio", k=3, by_class=True)
+    printed = [int(line.split()[2]) for line in process.stdout.splitlines() if line.startswith("  ")]
+    assert printed == expected_ids.ravel().tolist()
+
+
 def test_search_queries_of_another_modality(saved_model, tmp_path):
     path, _, _, inputs = saved_model
     np.save(tmp_path / "images.npy", inputs["image"][:2])

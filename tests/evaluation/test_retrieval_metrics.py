@@ -62,6 +62,15 @@ def test_three_modalities_give_both_directions_of_every_pair():
     assert results["text->audio"]["instance"]["recall@1"] == pytest.approx(1 / 3)
 
 
+def test_queries_replace_the_query_side_only():
+    image = np.eye(3, dtype="float32")
+    audio = np.array([[1, 0, 0], [0, 0, 1], [0, 1, 0]], dtype="float32")   # pairs 1 and 2 swapped
+    embeddings = {"image": image, "audio": audio}
+    results = cross_modal_metrics(embeddings, queries={"image": image, "audio": image})
+    assert results["audio->image"]["instance"]["recall@1"] == 1.0     # the clips now query with the images' rows
+    assert results["image->audio"] == cross_modal_metrics(embeddings)["image->audio"]
+
+
 @pytest.mark.parametrize("call, message", [
     (lambda: retrieval_ranks(np.ones(3)), r"Received: similarities.shape=\(3,\)"),
     (lambda: retrieval_ranks(SCORES, query_labels=[0, 1, 0]), "query_labels=True, item_labels=False"),
@@ -70,6 +79,8 @@ def test_three_modalities_give_both_directions_of_every_pair():
     (lambda: retrieval_metrics(SCORES, recall_at=(0,)), "recall_at"),
     (lambda: cross_modal_metrics({"image": SCORES}), "embeddings"),
     (lambda: cross_modal_metrics({"image": SCORES, "audio": SCORES, "text": SCORES[:2]}), r"'text': \(2, 4\)"),
+    (lambda: cross_modal_metrics({"image": SCORES, "audio": SCORES}, queries={"image": SCORES}),
+     r"Received: queries.shape=\{'image': \(3, 4\)\}"),
 ])
 def test_bad_input_names_the_argument(call, message):
     with pytest.raises(ConfigurationError, match=message):

@@ -8,8 +8,8 @@ from harness import assert_no_lambda
 from mmzoo import branches, zoo
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.evaluation import cross_modal_metrics
-from mmzoo.retrieval import (Index, build_index, dual_encoder, embed, encoder, modalities_of, search,
-                             zero_shot_classify)
+from mmzoo.retrieval import (Index, build_index, class_prototypes, class_queries, dual_encoder, embed, encoder,
+                             modalities_of, search, zero_shot_classify)
 
 
 def _pairs(num_samples, seed=0, classes=4):
@@ -117,3 +117,46 @@ def test_the_class_aware_variant_takes_labels_and_round_trips(tmp_path):
     model.save(tmp_path / "aware.keras")
     loaded = keras.saving.load_model(tmp_path / "aware.keras", safe_mode=True)
     np.testing.assert_allclose(embed(loaded, inputs, "image"), embed(model, inputs, "image"), rtol=1e-5, atol=1e-6)
+
+
+def test_class_queries_search_with_the_prototype_of_the_nearest_class(tmp_path):
+    keras.utils.set_random_seed(0)
+    inputs, labels = _pairs(512)
+    model = _model(num_classes=4)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    model.fit({**inputs, "label": labels}, epochs=6, batch_size=64, verbose=0)
+    prototypes = class_prototypes(model)
+    assert prototypes.shape == (4, 8)
+    np.testing.assert_allclose(np.linalg.norm(prototypes, axis=1), 1.0, rtol=1e-5)
+
+    test_inputs, test_labels = _pairs(200, seed=1)
+    clips = embed(model, test_inputs, "audio")
+    nearest = np.argmax(clips @ prototypes.T, axis=1)
+    assert np.mean(nearest == test_labels) >= 0.9     # the prototypes are the classes, in class order
+    np.testing.assert_array_equal(class_queries(model, clips), prototypes[nearest])
+
+    index = build_index(model, test_inputs, "image")
+    ids, scores = search(model, index, test_inputs["audio"], "audio", k=5, by_class=True)
+    expected_ids, expected_scores = index.search(prototypes[nearest], k=5)
+    np.testing.assert_array_equal(ids, expected_ids)
+    np.testing.assert_allclose(scores, expected_scores)
+    assert np.mean(test_labels[ids[:, 0]] == test_labels) >= 0.9
+    model.save(tmp_path / "aware.keras")
+    loaded = keras.saving.load_model(tmp_path / "aware.keras", safe_mode=True)
+    np.testing.assert_array_equal(class_prototypes(loaded), prototypes)
+
+
+def test_class_queries_refuse_a_model_without_prototypes_and_bad_embeddings():
+    label_free, aware = _model(), _model(num_classes=4)
+    with pytest.raises(ConfigurationError, match="built with `num_classes`"):
+        class_queries(label_free, np.ones((2, 8), dtype="float32"))
+    with pytest.raises(ConfigurationError, match=r"Received: embeddings.shape=\(2, 5\)"):
+        class_queries(aware, np.ones((2, 5), dtype="float32"))
+    with pytest.raises(ArgumentTypeError, match="model="):
+        class_prototypes("model.keras")
+    inputs, _ = _pairs(4)
+    index = Index().add(np.eye(8, dtype="float32"))
+    with pytest.raises(ArgumentTypeError, match="by_class='yes'"):
+        search(aware, index, inputs["audio"], "audio", k=1, by_class="yes")
+    with pytest.raises(ConfigurationError, match="built with `num_classes`"):
+        search(label_free, index, inputs["audio"], "audio", k=1, by_class=True)
