@@ -648,6 +648,17 @@ MATRIX = {
              TypeErr, "index", "[1]"),
         Case("k zero", lambda c: retrieval.search(_dual_encoder(), _index(), np.zeros((2, 3)), "audio", k=0),
              ValueErr, "k", "0"),
+        Case("by_class a string", lambda c: retrieval.search(_dual_encoder(), _index(), np.zeros((2, 3)), "audio",
+                                                             by_class="yes"), TypeErr, "by_class", "'yes'"),
+    ],
+    "mmzoo.retrieval.class_prototypes": [
+        Case("model a path", lambda c: retrieval.class_prototypes("model.keras"), TypeErr, "model", "'model.keras'"),
+        Case("a model without prototypes", lambda c: retrieval.class_prototypes(_dual_encoder()), ValueErr,
+             "num_classes", "model="),
+    ],
+    "mmzoo.retrieval.class_queries": [
+        Case("a model without prototypes", lambda c: retrieval.class_queries(_dual_encoder(), np.zeros((2, 8))),
+             ValueErr, "num_classes", "model="),
     ],
     "mmzoo.retrieval.class_embeddings": [
         Case("prompts a number", lambda c: retrieval.class_embeddings(_dual_encoder(), 3, "audio"), TypeErr,
