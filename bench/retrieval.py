@@ -6,12 +6,12 @@ the pairs only (no labels, CLIP) and class-aware (supervised contrastive: the
 digits say which pairs of a batch are positives), the latter searched both
 with the query embeddings and with class queries (each query replaced by
 its nearest class prototype); and, in the same run on the same data, the
-reference: the image-only
-and audio-only classifiers of `mmzoo.experiments.av_mnist`, whose test items
+reference: the image-only and audio-only classifiers of `mmzoo.experiments.av_mnist`, whose test items
 are ranked by the agreement of their predicted class distributions (dot
-product of the softmax outputs). Reports class-level (same digit) and
-instance-level recall@1/5/10, median rank and MRR, spoken -> handwritten and
-handwritten -> spoken.
+product of the softmax outputs). Every model is trained once per seed (0, 1
+and 2 by default). Reports class-level (same digit) and instance-level
+recall@1/5/10, median rank and MRR, spoken -> handwritten and handwritten ->
+spoken, as means over the seeds.
 
 Part 2, scale: random unit-length 128-d float32 items (10k, 100k, 1M), each
 size in a fresh subprocess; `mmzoo.retrieval.Index.search` next to the numpy
@@ -21,8 +21,8 @@ the items and the search (peak RSS minus the RSS before), as a multiple of
 the items' size. At 10k both are checked to return the same ids as a full
 `np.argsort`.
 
-    python bench/retrieval.py                               # about 10 minutes on 2 CPU cores
-    python bench/retrieval.py --epochs 1 --train-size 2000 --sizes 10000 --out /tmp/retrieval_check.md
+    python bench/retrieval.py                               # 15-40 minutes on 2 CPU cores
+    python bench/retrieval.py --epochs 1 --train-size 2000 --seeds 0 1 --sizes 10000 --out /tmp/retrieval_check.md
 """
 
 import argparse
@@ -63,7 +63,9 @@ def parse_args(argv=None):
                         help="first learning rate of the cosine decay (default: 1e-3)")
     parser.add_argument("--embedding-dim", type=positive_int, default=64, help="shared embedding size (default: 64)")
     parser.add_argument("--temperature", type=float, default=0.07, help="initial temperature (default: 0.07)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the weights and the shuffling (default: 0)")
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
+                        help="seeds of the weights and the shuffling; every model is trained once per seed and the "
+                             "tables show means (default: 0 1 2)")
     parser.add_argument("--train-size", type=positive_int, default=None, help="keep this many training pairs")
     parser.add_argument("--sizes", type=positive_int, nargs="+", default=[10000, 100000, 1000000],
                         help="index sizes of the scale part (default: 10000 100000 1000000)")
@@ -76,7 +78,7 @@ def parse_args(argv=None):
 # ---------------------------------------------------------------- part 1: AV-MNIST
 
 
-def train_dual_encoder(train, arguments, class_aware=False):
+def train_dual_encoder(train, arguments, seed, class_aware=False):
     """Trains the zoo's dual encoder on the training pairs; returns it and the seconds.
 
     The labels are used only by the class-aware variant (supervised contrastive).
@@ -87,7 +89,7 @@ def train_dual_encoder(train, arguments, class_aware=False):
     from mmzoo.training import recipe
     from mmzoo.training.compiling import make_optimizer
 
-    keras.utils.set_random_seed(arguments.seed)
+    keras.utils.set_random_seed(seed)
     model = zoo.build("dual_encoder", embedding_dim=arguments.embedding_dim, temperature=arguments.temperature,
                       num_classes=10 if class_aware else None)
     steps = math.ceil(len(train[1]) / arguments.batch_size)
@@ -100,20 +102,31 @@ def train_dual_encoder(train, arguments, class_aware=False):
 
 
 def av_mnist(arguments):
-    """Trains the dual encoder and the two classifiers; returns `{model: {direction: metrics}}` and notes."""
+    """Trains the dual encoders and the two classifiers once per seed.
+
+    Returns:
+        A list, one entry per seed, of `({model: {direction: metrics}}, notes)`.
+    """
     from mmzoo.datasets import load
-    from mmzoo.evaluation import cross_modal_metrics
-    from mmzoo.experiments.av_mnist import subset, train_and_evaluate
-    from mmzoo.retrieval import class_queries, embed, zero_shot_classify
+    from mmzoo.experiments.av_mnist import subset
 
     train = load("av_mnist", split="train", as_dataset=False, holdout="speaker")
     if arguments.train_size:
         train = subset(train, arguments.train_size, seed=0)
     test = load("av_mnist", split="test", as_dataset=False, holdout="speaker")
+    return [one_seed(train, test, arguments, seed) for seed in arguments.seeds]
+
+
+def one_seed(train, test, arguments, seed):
+    """Trains the dual encoders and the two classifiers with one seed; returns the metrics and notes."""
+    from mmzoo.evaluation import cross_modal_metrics
+    from mmzoo.experiments.av_mnist import train_and_evaluate
+    from mmzoo.retrieval import class_queries, embed, zero_shot_classify
+
     results, notes = {}, {"train pairs": len(train[1]), "test pairs": len(test[1])}
     spoken = [train[0]["audio"][train[1] == digit][:10] for digit in range(10)]
     for variant, class_aware in VARIANTS.items():
-        model, seconds = train_dual_encoder(train, arguments, class_aware=class_aware)
+        model, seconds = train_dual_encoder(train, arguments, seed, class_aware=class_aware)
         embeddings = {modality: embed(model, test[0], modality) for modality in ("image", "audio")}
         results[variant] = cross_modal_metrics(embeddings, test[1])
         if class_aware:
@@ -125,7 +138,7 @@ def av_mnist(arguments):
                           "parameters": model.count_params()}
     singles = {}
     for name in ("image only", "audio only"):
-        result = train_and_evaluate(name, train, test, epochs=arguments.epochs, seed=arguments.seed)
+        result = train_and_evaluate(name, train, test, epochs=arguments.epochs, seed=seed)
         modality = name.split()[0]
         singles[modality] = result.model.predict({modality: test[0][modality]}, batch_size=256, verbose=0)
         notes[f"{name} accuracy"], notes[f"{name} seconds"] = result.accuracy, result.seconds
@@ -212,25 +225,46 @@ def _percent(value):
     return f"{100 * value:.1f}%"
 
 
-def report(retrieval, notes, scales, arguments, argv, seconds):
+def mean_over_seeds(values):
+    """The element-wise mean of one nested dict of numbers per seed (the same keys in each)."""
+    if isinstance(values[0], dict):
+        return {key: mean_over_seeds([value[key] for value in values]) for key in values[0]}
+    return float(np.mean(values))
+
+
+def _class_recall_cell(runs, model, direction):
+    """`mean% ± sd (seed values)` of the class-level recall@1 of one model and direction."""
+    values = [results[model][direction]["class"]["recall@1"] for results, _ in runs]
+    spread = (f" ± {100 * np.std(values):.1f} ({' / '.join(f'{100 * value:.1f}' for value in values)})"
+              if len(values) > 1 else "")
+    return f"{_percent(mean_over_seeds(values))}{spread}"
+
+
+def report(runs, scales, arguments, argv, seconds):
+    retrieval = mean_over_seeds([results for results, _ in runs])
+    notes = mean_over_seeds([notes for _, notes in runs])
+    seeds = ", ".join(map(str, arguments.seeds))
     lines = [f"# Cross-modal retrieval on AV-MNIST (held-out speaker) and the exact index at scale", ""]
     rows, targets = [], []
     for direction in DIRECTIONS:
         reference = retrieval["classifier reference"][direction]["class"]["recall@1"]
         recalls = [retrieval[variant][direction]["class"]["recall@1"] for variant in SEARCHES]
-        rows.append([DIRECTION_NAMES[direction], *map(_percent, recalls), _percent(reference),
+        rows.append([DIRECTION_NAMES[direction], *(_class_recall_cell(runs, variant, direction) for variant in SEARCHES),
+                     _class_recall_cell(runs, "classifier reference", direction),
                      *(f"{100 * (recall - reference):+.1f}" for recall in recalls)])
         for variant, recall in zip(SEARCHES, recalls):
             targets.append(f"- {'met' if recall >= reference else 'MISSED'}: {DIRECTION_NAMES[direction]}, {variant} >= "
                            f"reference ({_percent(recall)} vs {_percent(reference)}); aim of +5 points "
                            f"{'met' if recall >= reference + 0.05 else 'missed'}")
-    lines += ["Class-level recall@1 (the first item found shows the query's digit):", "",
+    lines += [f"Class-level recall@1 (the first item found shows the query's digit), mean ± standard deviation over "
+              f"seeds {seeds} (each seed's value in brackets); the targets compare the means:", "",
               markdown_table(["direction", f"{LABEL_FREE} (pairs only)", f"{CLASS_AWARE} (uses labels)",
                               f"{CLASS_QUERIES} (uses labels)", "classifier reference (uses labels)",
                               "pairs only - reference (points)", "class-aware - reference (points)",
                               "class queries - reference (points)"], rows, "lrrrrrrr"),
-              "", *targets, "", "All metrics (class level: any item of the same digit is relevant; instance level: "
-              "only the item of the same pair, which AV-MNIST pairs at random within a digit, so near chance):", ""]
+              "", *targets, "", f"All metrics, means over seeds {seeds} (class level: any item of the same digit is "
+              "relevant; instance level: only the item of the same pair, which AV-MNIST pairs at random within a "
+              "digit, so near chance):", ""]
     detail = []
     for model, directions in retrieval.items():
         for direction in DIRECTIONS:
@@ -247,11 +281,11 @@ def report(retrieval, notes, scales, arguments, argv, seconds):
                       if class_aware
                       else "the pairs only, no labels (CLIP: the other pairs of the batch are the negatives)")
         lines += [f"{variant}: `mmzoo.zoo.build('dual_encoder', embedding_dim={arguments.embedding_dim}, "
-                  f"temperature={arguments.temperature}, num_classes={10 if class_aware else None})`, {note['parameters']:,} weights, "
-                  f"plain `model.fit` on {notes['train pairs']:,} training pairs, trained on {trained_on}; "
+                  f"temperature={arguments.temperature}, num_classes={10 if class_aware else None})`, {note['parameters']:,.0f} weights, "
+                  f"plain `model.fit` on {notes['train pairs']:,.0f} training pairs, trained on {trained_on}; "
                   f"{arguments.epochs} epochs, batch {arguments.batch_size}, Adam with the cosine decay of "
-                  f"`mmzoo.training.recipe` from {arguments.learning_rate:g}, {note['seconds']:.0f} s; learned "
-                  f"1/temperature {note['scale']:.1f}. Zero-shot classification of the test images by 10 spoken "
+                  f"`mmzoo.training.recipe` from {arguments.learning_rate:g}; means over the seeds: {note['seconds']:.0f} s, "
+                  f"learned 1/temperature {note['scale']:.1f}. Zero-shot classification of the test images by 10 spoken "
                   f"prompts per digit (training clips): {_percent(note['zero-shot accuracy'])}.", ""]
     lines += [f"{CLASS_QUERIES}: the same class-aware model; each query's embedding is replaced by the prototype of "
               "its nearest digit (`mmzoo.retrieval.class_queries`, `search(..., by_class=True)`), so the items are "
@@ -260,11 +294,11 @@ def report(retrieval, notes, scales, arguments, argv, seconds):
               "item is right, so it rests on the first item of each of 10 digits and moves by several points from "
               "one training seed to another.", ""]
     lines += [
-        f"Reference: the image-only ({_percent(notes['image only accuracy'])} test accuracy, "
+        f"Reference (means over the seeds): the image-only ({_percent(notes['image only accuracy'])} test accuracy, "
         f"{notes['image only seconds']:.0f} s) and audio-only ({_percent(notes['audio only accuracy'])}, "
         f"{notes['audio only seconds']:.0f} s) classifiers of `mmzoo demo`, {arguments.epochs} epochs, batch 64, "
         "trained with the labels; items ranked by the dot product of the two softmax outputs. "
-        f"{notes['test pairs']:,} test pairs, each direction: every test clip (image) queries all test images (clips).",
+        f"{notes['test pairs']:,.0f} test pairs, each direction: every test clip (image) queries all test images (clips).",
         "", "## Exact index at scale", ""]
     rows = []
     for size in sorted({size for size, _ in scales}):
@@ -299,8 +333,8 @@ def main(argv=None):
         return
     start = time.perf_counter()
     scales = scale(arguments.sizes, arguments.queries)
-    retrieval, notes = av_mnist(arguments)
-    text = report(retrieval, notes, scales, arguments, argv, time.perf_counter() - start)
+    runs = av_mnist(arguments)
+    text = report(runs, scales, arguments, argv, time.perf_counter() - start)
     print(text)
     write_results(arguments.out, text)
 
