@@ -2,10 +2,9 @@
 
 Why exact search and no ANN library: measured with `bench/retrieval.py` on
 2 shared CPU cores (1,000 queries, 128-d float32, top 10), this brute force
-answers thousands of queries per second over 10k items, hundreds over 100k
-and tens over 1M (from 0.8x a hand-written numpy brute force at 10k to
-1.7-2.6x at 1M, over the last runs), exactly, with a peak of 1.2x the
-items' size at 1M. That is enough for the data mmzoo trains on
+answers about 8,000 queries per second over 10k items, 750 over 100k and
+75 over 1M (1.3-2.1x a hand-written numpy brute force), exactly, with a
+peak of 1.25x the items' size at 1M. That is enough for the data mmzoo trains on
 (AV-MNIST: 5,000 test items). An approximate index (faiss-cpu IVF or HNSW,
 ScaNN) pays off from millions of items with many queries per second, costs
 a training step of its own, returns approximate neighbours, and would be a
