@@ -130,6 +130,10 @@ class _LoadAfterKeras(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         """Lets the module's own loader create the module."""
         return self._loaders[spec.name].create_module(spec)
 
+    def get_code(self, fullname):
+        """Returns the module's code from its own loader, for `python -m mmzoo` (runpy runs it without `exec_module`)."""
+        return self._loaders[fullname].get_code(fullname)
+
     def exec_module(self, module):
         """Runs the module's own loader; then, once Keras is loaded and no mmzoo import is under way, `load()`."""
         name = module.__spec__.name

@@ -61,6 +61,12 @@ def test_a_subpackage_imported_first_loads_every_subpackage_and_a_saved_model(sa
     assert process.stdout.split()[-3:] == ["True", "0", "True"]
 
 
+def test_python_m_mmzoo_runs_the_command():
+    process = subprocess.run([sys.executable, "-m", "mmzoo", "--help"], capture_output=True, text=True, timeout=300)
+    assert process.returncode == 0, process.stderr
+    assert "usage: mmzoo" in process.stdout
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("subpackage", [name for name in mmzoo.SUBPACKAGES if name != "fusion"])
 def test_every_subpackage_imports_first_in_a_fresh_process(subpackage):
