@@ -339,6 +339,7 @@ MATRIX = {
     ],
     "mmzoo.preprocessing.decode_image": [
         Case("channels 2", lambda c: preprocessing.decode_image(b"", channels=2), ValueErr, "channels", "2"),
+        Case("resize not a bool", lambda c: preprocessing.decode_image(b"", resize="no"), TypeErr, "resize", "'no'"),
     ],
     "mmzoo.preprocessing.load_image": [
         Case("damaged image", lambda c: preprocessing.load_image(c.files["x.png"]), Damaged, "path", "x.png",

@@ -54,6 +54,8 @@ class ImageColumn:
         self.size = tuple(size) if isinstance(size, list) else size
         self.channels = channels
         self.scale = scale
+        # Whether `load` may meet an image not at `size`; the check pass finds out (`checked`).
+        self.resize = True
 
     def problem(self, value):
         """Returns why the cell cannot be used without decoding it (the path), or `None`."""
@@ -75,7 +77,8 @@ class ImageColumn:
 
     def load(self, path):
         """Maps a path tensor to the decoded image, inside `tf.data`."""
-        return decode_image(tf.io.read_file(path), size=self.size, channels=self.channels, scale=self.scale)
+        return decode_image(tf.io.read_file(path), size=self.size, channels=self.channels, scale=self.scale,
+                            resize=self.resize)
 
     def check(self, path):
         """Maps a path tensor to what proves `load` works on it: the file decoded at its own size.
@@ -84,6 +87,14 @@ class ImageColumn:
         (half the cost of `load`).
         """
         return tf.io.decode_image(tf.io.read_file(path), channels=self.channels, expand_animations=False)
+
+    def checked(self, shapes):
+        """Takes the shapes `check` decoded for every usable file: when all are at `size`, `load` skips resizing.
+
+        Args:
+            shapes: Iterable of `(height, width, channels)` of the checked files.
+        """
+        self.resize = any(tuple(shape[:2]) != tuple(self.size) for shape in shapes)
 
 
 class AudioColumn:

@@ -236,6 +236,8 @@ def _find_bad_rows(df, readers, num_parallel_calls, keep=False):
             bad_rows.append(BadRow(rows[position], reader.column, reason))
         if keep:
             decoded[reader.key] = {rows[position]: value for position, value in values.items()}
+        elif hasattr(reader, "checked"):
+            reader.checked(values.values())
     bad_rows.sort(key=lambda bad: (df.index.get_loc(bad.row), columns.index(bad.column)))
     return bad_rows, decoded
 
@@ -244,9 +246,9 @@ def _decode_all(paths, load, num_parallel_calls, keep):
     """Decodes every path in parallel with `load`.
 
     Returns:
-        `{position: decoded value, or None without keep}` of the paths that
-        decode (to finite values, for floating-point results); the others
-        are missing.
+        `{position: decoded value, or its shape without keep}` of the paths
+        that decode (to finite values, for floating-point results); the
+        others are missing.
     """
     if not paths:
         return {}
@@ -256,14 +258,14 @@ def _decode_all(paths, load, num_parallel_calls, keep):
         features = load(path)
         if features.dtype.is_floating:
             features = tf.debugging.assert_all_finite(features, "non-finite values")
-        # A data dependency: tf.data prunes ops that only control dependencies would keep.
-        return position, (features if keep else tf.size(features))
+        # The shape is also a data dependency: tf.data prunes ops that only control dependencies would keep.
+        return position, (features if keep else tf.shape(features))
 
     positions = tf.data.Dataset.from_tensor_slices((tf.range(len(paths), dtype=tf.int64), paths))
     decoded = positions.map(decode, num_parallel_calls=num_parallel_calls, deterministic=False).ignore_errors()
     values = {}
     for batch_positions, batch_values in decoded.batch(256).as_numpy_iterator():
-        values.update(zip(batch_positions.tolist(), list(batch_values) if keep else [None] * len(batch_positions)))
+        values.update(zip(batch_positions.tolist(), list(batch_values)))
     return values
 
 

@@ -148,3 +148,18 @@ def test_in_memory_cache_keeps_the_check_decode_as_the_only_one(tmp_path, monkey
         np.testing.assert_array_equal(labels, expected_labels)
         np.testing.assert_array_equal(inputs["image"], expected_inputs["image"])
         np.testing.assert_allclose(inputs["audio"], expected_inputs["audio"], atol=1e-5)
+
+
+@pytest.mark.parametrize("sizes", [[(8, 8)] * 4, [(8, 8), (8, 8), (12, 10), (8, 8)]])
+def test_images_are_resized_only_when_the_check_pass_found_one_of_another_size(tmp_path, sizes):
+    rng = np.random.default_rng(0)
+    pictures = [rng.integers(0, 256, (*size, 3), dtype=np.uint8) for size in sizes]
+    for number, pixels in enumerate(pictures):
+        tf.io.write_file(str(tmp_path / f"{number}.png"), tf.io.encode_png(pixels))
+    frame = pd.DataFrame({"image": [f"{number}.png" for number in range(len(sizes))], "label": ["a", "b", "a", "b"]})
+    inputs, _ = _all(from_dataframe(frame, image="image", label="label", base_dir=tmp_path, image_size=(8, 8),
+                                    batch_size=2))
+    assert inputs["image"].shape == (4, 8, 8, 3)
+    for number, pixels in enumerate(pictures):
+        expected = tf.image.resize(pixels.astype(np.float32), (8, 8), antialias=True).numpy().clip(0, 255) / 255
+        np.testing.assert_allclose(inputs["image"][number], expected, atol=1e-6)

@@ -30,6 +30,14 @@ def test_resize_keeps_the_picture():
     assert image[:, :3].max() < 0.05 and image[:, 5:].min() > 0.95
 
 
+def test_without_resize_an_image_at_size_decodes_the_same_and_another_size_fails():
+    pixels = np.random.default_rng(0).integers(0, 256, (8, 6, 3), dtype=np.uint8)
+    checked = decode_image(_encoded(pixels, "png"), size=(8, 6), channels=3, resize=False)
+    np.testing.assert_array_equal(checked.numpy(), decode_image(_encoded(pixels, "png"), size=(8, 6)).numpy())
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        decode_image(_encoded(pixels, "png"), size=(6, 8), channels=3, resize=False)
+
+
 def test_vgg16_scale_is_keras_preprocess_input():
     rng = np.random.default_rng(0)
     pixels = rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)
@@ -61,6 +69,7 @@ def test_load_image_raises_on_a_corrupt_file(tmp_path):
         ({"channels": 4}, ConfigurationError, "Received: channels=4"),
         ({"scale": "imagenet"}, ConfigurationError, "Received: scale='imagenet'"),
         ({"channels": 1, "scale": "vgg16"}, ConfigurationError, "Received: channels=1"),
+        ({"resize": "no"}, ArgumentTypeError, "Received: resize='no'"),
     ],
 )
 def test_invalid_arguments_are_rejected(kwargs, error, match):
