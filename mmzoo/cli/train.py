@@ -70,6 +70,10 @@ def add_arguments(parser):
                         help="for a manifest larger than memory: decode it once into sharded files in DIR "
                              "(one folder per split; resumable, reused by later runs, see `mmzoo prepare`) and "
                              "train from them instead of keeping the decoded files in memory")
+    parser.add_argument("--class-aware", action="store_true",
+                        help="dual_encoder only: train on the pairs and their labels (supervised contrastive loss "
+                             "and class prototypes shared by the modalities, what `mmzoo search --by-class` uses); "
+                             "needs the label column")
     preset_options.add_arguments(parser)
 
 
@@ -341,7 +345,7 @@ def _sizes(defaults, shapes, vocab_size):
     return sizes
 
 
-def builder(name, data, num_classes, vectorizer, presets=None):
+def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False):
     """Returns the build function of the model and the inputs it takes.
 
     Args:
@@ -350,6 +354,8 @@ def builder(name, data, num_classes, vectorizer, presets=None):
         num_classes: Number of classes.
         vectorizer: The texts' `TextVectorization`, or None.
         presets: `{modality: keras-hub preset}` for a fusion's pretrained branches, or None.
+        class_aware: For a contrastive model, whether it learns the
+            `num_classes` classes too (`--class-aware`).
 
     Returns:
         A tuple `(build function, input names)`.
@@ -360,7 +366,7 @@ def builder(name, data, num_classes, vectorizer, presets=None):
     vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
     shapes = input_shapes(data)
     if name in train_contrastive.CONTRASTIVE_MODELS:
-        return train_contrastive.builder(shapes, vocab_size), list(shapes)
+        return train_contrastive.builder(shapes, vocab_size, num_classes if class_aware else None), list(shapes)
     if name in zoo.available():
         return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
     return fusion_builder(name, shapes, num_classes, vocab_size, presets), list(shapes)
@@ -431,7 +437,8 @@ def run(arguments):
     else:
         data, class_names, vectorizer, decoding, row_ids = manifest_data(arguments, frame, columns)
     presets = preset_options.chosen(arguments)
-    build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets)
+    build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets,
+                           class_aware=arguments.class_aware)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
     if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
         model, history, metrics = train_contrastive.run(arguments, build, data, row_ids, MODEL_FILE)

@@ -23,9 +23,12 @@ def check(arguments):
         arguments: The parsed `train` arguments.
 
     Raises:
-        UsageError: `--data synthetic`, or a manifest with fewer than two
-            modality columns named.
+        UsageError: `--data synthetic`, a manifest with fewer than two
+            modality columns named, or `--class-aware` for another model.
     """
+    if arguments.class_aware and arguments.name not in CONTRASTIVE_MODELS:
+        raise common.UsageError(f"--class-aware is an option of {', '.join(CONTRASTIVE_MODELS)}; "
+                                f"{arguments.name} learns the classes anyway")
     if arguments.name not in CONTRASTIVE_MODELS or arguments.data == "av_mnist":
         return
     if arguments.data in common.BUNDLED_DATA:
@@ -39,7 +42,7 @@ def check(arguments):
 
 
 def read_pairs(arguments):
-    """Reads a manifest of pairs; its label column is optional unless `--label-col` names it.
+    """Reads a manifest of pairs; its label column is optional unless `--label-col` or `--class-aware` asks for it.
 
     Args:
         arguments: The parsed `train` arguments (a manifest `--data`).
@@ -51,22 +54,24 @@ def read_pairs(arguments):
 
     Raises:
         UsageError: see `mmzoo.cli.common.read_manifest`; a `--label-col`
-            that is not a column.
+            that is not a column, or no label column with `--class-aware`.
     """
     columns = common.columns(arguments)
-    if arguments.label_col:
+    if arguments.label_col or arguments.class_aware:
         return common.read_manifest(arguments.data, columns), columns
     modalities = {key: column for key, column in columns.items() if key != "label"}
     frame = common.read_manifest(arguments.data, modalities)
     return frame, (columns if columns["label"] in frame.columns else modalities)
 
 
-def builder(shapes, vocab_size):
+def builder(shapes, vocab_size, num_classes=None):
     """Returns a function building a dual encoder on the data's modalities.
 
     Args:
         shapes: `{modality: per-sample shape}` of the training inputs (two or three).
         vocab_size: Number of token ids of the texts.
+        num_classes: None to train on the pairs alone, or the number of
+            classes of the class-aware dual encoder (`--class-aware`).
 
     Returns:
         A function without arguments returning an uncompiled
@@ -77,7 +82,8 @@ def builder(shapes, vocab_size):
 
     def build():
         return retrieval.dual_encoder(
-            {modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()})
+            {modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()},
+            num_classes=num_classes)
 
     return build
 
@@ -85,8 +91,9 @@ def builder(shapes, vocab_size):
 def run(arguments, build, data, row_ids, model_file):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
-    The model trains with plain `fit` on the pairs (labels, when the data
-    has them, are not used for training). Writes into `--out` one `Index` of
+    The model trains with plain `fit` on the pairs; the labels, when the
+    data has them, are used only by a class-aware model (`--class-aware`:
+    they enter as its "label" input). Writes into `--out` one `Index` of
     the test split's items per modality (`mmzoo.retrieval.index_path`): what
     `mmzoo search` searches; the caller writes the model, history and
     metrics.
@@ -122,13 +129,15 @@ def run(arguments, build, data, row_ids, model_file):
     model = build()
     model.compile(optimizer=make_optimizer(
         "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
-    print(f"Training {arguments.name!r} on {samples} {arguments.data} pairs into {arguments.out}", flush=True)
+    kind = "pairs and their labels" if arguments.class_aware else "pairs"
+    print(f"Training {arguments.name!r} on {samples} {arguments.data} {kind} into {arguments.out}", flush=True)
     start = time.perf_counter()
-    if isinstance(data["train"], tuple):
-        history = model.fit(data["train"][0], epochs=arguments.epochs, batch_size=batch_size,
+    train = _training_inputs(data["train"], arguments.class_aware)
+    if isinstance(train, dict):
+        history = model.fit(train, epochs=arguments.epochs, batch_size=batch_size,
                             verbose=1 if sys.stdout.isatty() else 2)
     else:
-        history = model.fit(data["train"].batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
+        history = model.fit(train.batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
                             verbose=1 if sys.stdout.isatty() else 2)
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
@@ -138,9 +147,16 @@ def run(arguments, build, data, row_ids, model_file):
     ids = row_ids["test"] if row_ids else None
     for modality, values in embeddings.items():
         retrieval.Index(modality=modality).add(values, ids=ids).save(retrieval.index_path(path, modality))
-    return model, history.history, {"batch_size": batch_size, "split": "test",
+    return model, history.history, {"batch_size": batch_size, "split": "test", "class_aware": arguments.class_aware,
                                     "samples": len(next(iter(embeddings.values()))),
                                     "training_seconds": round(seconds, 2), "retrieval": metrics}
+
+
+def _training_inputs(data, class_aware):
+    """The inputs `fit` takes: the pairs' inputs, with their labels as the "label" input of a class-aware model."""
+    if isinstance(data, tuple):
+        return {**data[0], "label": data[1]} if class_aware else data[0]
+    return data.map(lambda inputs, label: {**inputs, "label": label}) if class_aware else data
 
 
 def _embed_split(model, data, batch_size):

@@ -142,3 +142,28 @@ def test_train_three_modalities_without_labels_from_prepared_shards(tmp_path):
     assert index.ids().tolist() == [row for row in TEST_ROWS if row < 32]
     clips = decoding.decode("audio", pd.read_csv(manifest)["clip"][index.ids()].tolist(), base_dir=tmp_path)
     np.testing.assert_allclose(retrieval.embed(model, clips, "audio"), index.embeddings(), atol=1e-5)
+
+
+def test_class_aware_training_learns_the_labels_and_serves_search_by_class(tmp_path):
+    manifest = write_pairs(tmp_path)
+    run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col", "caption",
+                   "--class-aware", "--epochs", "3", "--batch-size", "8", "--out", tmp_path / "run")
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    assert metrics["class_aware"] is True
+    path = tmp_path / "run" / "model.keras"
+    model = keras.saving.load_model(path, safe_mode=True)
+    assert sorted(model.input) == ["image", "label", "text"]
+    printed = run_in_process("search", path, "--query", "a green square", "--modality", "text", "--k", "3",
+                             "--by-class").strip().splitlines()
+    assert printed[0] == "query 0: text -> image"
+    assert [colour(int(line.split()[2])) for line in printed[1:]] == ["green"] * 3
+
+
+def test_class_aware_needs_labels_and_a_dual_encoder(tmp_path):
+    manifest = write_pairs(tmp_path, labels=False)
+    assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
+                                    "--text-col", "caption", "--class-aware", "--out", tmp_path / "run"),
+                          "--label-col 'label'")
+    assert_one_line_error(run_mmzoo("train", "concat", "--data", "av_mnist", "--class-aware",
+                                    "--out", tmp_path / "run"), "--class-aware", "dual_encoder")
+    assert not (tmp_path / "run").exists()
