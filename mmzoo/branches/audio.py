@@ -13,8 +13,8 @@ from mmzoo._docstrings import shared_arguments
 from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo._checks import (
     check_bool,
-    check_bool,
     check_input_shape,
+    check_non_negative_int,
     check_positive_int,
     check_positive_int_sequence,
     check_rate,
@@ -62,7 +62,8 @@ def dense(input_dim=128, hidden_units=(128,), activation="relu", dropout=0.0,
 @shared_arguments(conv_block_args=CONV_BLOCK_ARGS)
 def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
            padding="same", activation="relu", batch_norm=False, dropout=0.0,
-           pooling="flatten", units=None, standardize=False, subtract_band_mean=False, name="audio_conv2d"):
+           pooling="flatten", units=None, standardize=False, subtract_band_mean=False, frequency_shift=0,
+           name="audio_conv2d"):
     """Builds an audio branch: Conv2D + MaxPooling blocks on a spectrogram.
 
     Args:
@@ -84,6 +85,14 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
             cepstral mean normalisation on log-mel bands): it removes the
             colouring of the microphone, the room and the voice, and helps
             on speakers never heard in training.
+        frequency_shift: Largest random shift of the spectrogram along its
+            frequency axis in training, in bins (0: none; a
+            `keras.layers.RandomTranslation`, inactive at inference). A
+            voice's formants sit higher or lower with the length of the
+            speaker's vocal tract, which on a mel scale is close to a
+            shift: training on shifted spectrograms stands in for speakers
+            never heard (vocal tract length perturbation, Jaitly and
+            Hinton, 2013).
         name: Name of the returned model; also prefixes its own layers.
 
     Returns:
@@ -99,6 +108,7 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
     filters = check_conv_arguments(filters, kernel_size, pool_size, padding, pooling, dropout, units)
     check_bool("standardize", standardize)
     check_bool("subtract_band_mean", subtract_band_mean)
+    check_non_negative_int("frequency_shift", frequency_shift)
     image_shape = input_shape if len(input_shape) == 3 else input_shape + (1,)
     check_spatial_size(image_shape, len(filters), kernel_size, pool_size, padding)
 
@@ -110,6 +120,9 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
         x = BandMeanNormalization(name=f"{name}_band_mean")(x)
     if standardize:
         x = keras.layers.BatchNormalization(momentum=0.9, center=False, scale=False, name=f"{name}_standardize")(x)
+    if frequency_shift:
+        x = keras.layers.RandomTranslation(0.0, frequency_shift / image_shape[1], fill_mode="nearest",
+                                           name=f"{name}_frequency_shift")(x)
     features = conv_stack(x, filters, kernel_size, pool_size, padding, activation,
                           batch_norm, dropout, pooling, units, name)
     return keras.Model(inputs, features, name=name)

@@ -21,6 +21,14 @@ held-out speaker, against a hand-written Keras model trained side by side):
 - The spectrogram is then standardised (`standardize=True`): log-mel
   values sit far from zero with a small spread, and without it batch
   normalisation's moving statistics lag behind (see `audio_conv2d`).
+- In training, the spectrogram is shifted along its frequency axis by up to
+  1/16 of its bands (`frequency_shift`, 2 of AV-MNIST's 32), a stand-in for
+  the voices of speakers never heard (vocal tract length perturbation).
+  Chosen on the training speakers, each held out in turn (train on four,
+  judge on the fifth, seed 0; the test speaker untouched): audio only 61.1%
+  against 59.9% without the shift, and fusions warm-started from the
+  single-modality branches 81.0% (concat), 81.6% (weighted) and 82.2%
+  (gated) against 79.8%, 79.1% and 79.7%.
 - Images: two Conv2D blocks, flattened, dropout 0.3, a 64-wide Dense, as
   accurate as a hand-written model of the same size.
 - Feature vectors: a 64-wide Dense on batch-normalised input (librosa
@@ -45,7 +53,7 @@ def for_input(modality, input_shape, vocab_size=None):
     | modality | input shape                    | branch                                        |
     |----------|--------------------------------|-----------------------------------------------|
     | image    | `(height, width, channels)`    | `conv2d`: 16-32 filters, flatten, Dense 64    |
-    | audio    | `(frames, frequency bins)`     | `audio_conv2d`: band means removed, standardised, 32-64-128 filters (fewer blocks below 8x8), BN, flatten, Dense 128 |
+    | audio    | `(frames, frequency bins)`     | `audio_conv2d`: band means removed, standardised, shifted by up to bins/16 in training, 32-64-128 filters (fewer blocks below 8x8), BN, flatten, Dense 128 |
     | audio    | `(features,)`                  | `dense`: batch-normalised input, Dense 64     |
     | text     | `(tokens,)`                    | `lstm`: 32-wide embedding and state           |
 
@@ -88,5 +96,6 @@ def for_input(modality, input_shape, vocab_size=None):
     if len(input_shape) == 2:
         blocks = max(1, min(3, int(math.log2(max(1, min(input_shape))))))
         return audio_conv2d(input_shape=input_shape, filters=(32, 64, 128)[:blocks], batch_norm=True, pooling="flatten",
-                            dropout=0.5, units=128, standardize=True, subtract_band_mean=True)
+                            dropout=0.5, units=128, standardize=True, subtract_band_mean=True,
+                            frequency_shift=round(input_shape[1] / 16))
     return dense(input_dim=input_shape[0], hidden_units=(64,), batch_norm=True)

@@ -25,6 +25,7 @@ def test_dense_shapes_train_and_reload(kwargs, expected_shape, tmp_path):
         ((32, 20, 1), {"pooling": "avg"}, (None, 32)),
         ((32, 20), {"pooling": "tokens"}, (None, 40, 32)),
         ((32, 20), {"standardize": True, "batch_norm": True, "pooling": "avg"}, (None, 32)),
+        ((32, 20), {"frequency_shift": 2, "subtract_band_mean": True}, (None, 8 * 5 * 32)),
     ],
 )
 def test_spectrogram_conv2d_shapes_train_and_reload(input_shape, kwargs, expected_shape, tmp_path):
@@ -50,3 +51,22 @@ def test_spectrogram_conv2d_standardize_learns_the_spectrogram_statistics():
 def test_spectrogram_conv2d_standardize_must_be_a_bool():
     with pytest.raises(TypeError, match="standardize.*Received: standardize='yes'"):
         branches.audio_conv2d(input_shape=(16, 16), standardize="yes")
+
+
+def test_frequency_shift_moves_the_bands_in_training_only():
+    branch = branches.audio_conv2d(input_shape=(8, 16), frequency_shift=3, pooling="avg")
+    shift = branch.get_layer("audio_conv2d_frequency_shift")
+    spectrogram = np.zeros((1, 8, 16, 1), "float32")
+    spectrogram[..., 8, :] = 1.0   # one band lit
+    np.testing.assert_array_equal(shift(spectrogram, training=False), spectrogram)
+    moved = set()
+    for _ in range(20):
+        bands = np.asarray(shift(spectrogram, training=True))[0, 0, :, 0]
+        assert bands.max() > 0.4
+        moved.add(int(bands.argmax()))
+    assert len(moved) > 1 and all(5 <= band <= 11 for band in moved)   # at most 3 bins either way
+
+
+def test_frequency_shift_must_be_a_non_negative_integer():
+    with pytest.raises(ValueError, match="frequency_shift.*Received: frequency_shift=-1"):
+        branches.audio_conv2d(input_shape=(16, 16), frequency_shift=-1)

@@ -20,6 +20,13 @@ def test_a_spectrogram_keeps_its_layout_three_normalised_blocks_flattened():
     assert [layer.filters for layer in branch.layers if isinstance(layer, keras.layers.Conv2D)] == [32, 64, 128]
 
 
+@pytest.mark.parametrize("bands, bins", [(32, 2), (40, 2), (128, 8), (8, 0)])
+def test_a_spectrogram_is_shifted_by_a_sixteenth_of_its_bands_in_training(bands, bins):
+    shifts = [layer for layer in branches.for_input("audio", (32, bands)).layers
+              if isinstance(layer, keras.layers.RandomTranslation)]
+    assert [round(layer.width_factor * bands, 6) for layer in shifts] == ([bins] if bins else [])
+
+
 def test_a_small_spectrogram_gets_fewer_blocks():
     branch = branches.for_input("audio", (6, 40))
     assert [layer.filters for layer in branch.layers if isinstance(layer, keras.layers.Conv2D)] == [32, 64]
