@@ -35,8 +35,9 @@ modalities (see `mmzoo list`), or dual_encoder, trained without labels on
 the pairs of --data av_mnist or on two or three modality columns of a
 manifest (the fusions' branches; a label column, "label" or --label-col,
 only adds class-level metrics; a bigger --batch-size gives the loss more
-negatives); DIR then also receives one index of the test items per modality,
-ids the manifest's row numbers, for `mmzoo search`. With a manifest and a fusion NAME,
+negatives; --strategy default or mirrored, on one machine); DIR then also
+receives one index of the test items per modality, ids the manifest's row
+numbers, for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
 keras-hub encoder (`mmzoo.branches.from_preset`) in place of that modality's
 branch; its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as

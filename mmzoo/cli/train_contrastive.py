@@ -14,6 +14,8 @@ from mmzoo.cli import common
 
 CONTRASTIVE_MODELS = ("dual_encoder",)
 """Zoo entries trained on pairs without labels (their entry has no `num_classes`)."""
+ONE_MACHINE_STRATEGIES = ("default", "mirrored")
+"""The strategy kinds a contrastive model trains under: `keras.Model.fit` on one machine, one device or its GPUs."""
 
 
 def check(arguments):
@@ -91,7 +93,9 @@ def builder(shapes, vocab_size, num_classes=None):
 def run(arguments, build, data, row_ids, model_file):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
-    The model trains with plain `fit` on the pairs; the labels, when the
+    The model trains with plain `fit` on the pairs, under the strategy
+    `--strategy` names when it spans one machine (`ONE_MACHINE_STRATEGIES`;
+    `--batch-size` is per replica, as for the fusions); the labels, when the
     data has them, are used only by a class-aware model (`--class-aware`:
     they enter as its "label" input). Writes into `--out` one `Index` of
     the test split's items per modality (`mmzoo.retrieval.index_path`): what
@@ -114,31 +118,41 @@ def run(arguments, build, data, row_ids, model_file):
         level when the data has labels).
 
     Raises:
-        UsageError: a folder that exists already.
+        UsageError: a folder that exists already, or a `--strategy` that
+            stands for several machines or a TPU here.
     """
     import keras
 
     from mmzoo import evaluation, retrieval
     from mmzoo.training import recipe
     from mmzoo.training.compiling import make_optimizer
+    from mmzoo.training.strategy import choose_strategy, get_strategy, training_scope
 
     if os.path.exists(arguments.out):
         common.check_new_path(arguments.out)
-    samples, batch_size = common.size(data["train"]), arguments.batch_size
+    kind, reason = choose_strategy(arguments.strategy)
+    if kind not in ONE_MACHINE_STRATEGIES:
+        raise common.UsageError(f"{arguments.name} trains on one machine (--strategy default or mirrored); "
+                                f"--strategy {arguments.strategy} stands for {kind} here ({reason})")
+    strategy = get_strategy(arguments.strategy)
+    samples, batch_size = common.size(data["train"]), arguments.batch_size * strategy.num_replicas_in_sync
     keras.utils.set_random_seed(arguments.seed)
-    model = build()
-    model.compile(optimizer=make_optimizer(
-        "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
-    kind = "pairs and their labels" if arguments.class_aware else "pairs"
-    print(f"Training {arguments.name!r} on {samples} {arguments.data} {kind} into {arguments.out}", flush=True)
+    with strategy.scope():
+        model = build()
+        model.compile(optimizer=make_optimizer(
+            "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
+    pairs = "pairs and their labels" if arguments.class_aware else "pairs"
+    print(f"Training {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
+          f"({strategy.num_replicas_in_sync} replica(s), batch {batch_size})", flush=True)
     start = time.perf_counter()
     train = _training_inputs(data["train"], arguments.class_aware)
-    if isinstance(train, dict):
-        history = model.fit(train, epochs=arguments.epochs, batch_size=batch_size,
-                            verbose=1 if sys.stdout.isatty() else 2)
-    else:
-        history = model.fit(train.batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
-                            verbose=1 if sys.stdout.isatty() else 2)
+    with training_scope(strategy):
+        if isinstance(train, dict):
+            history = model.fit(train, epochs=arguments.epochs, batch_size=batch_size,
+                                verbose=1 if sys.stdout.isatty() else 2)
+        else:
+            history = model.fit(train.batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
+                                verbose=1 if sys.stdout.isatty() else 2)
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)

@@ -167,3 +167,17 @@ def test_class_aware_needs_labels_and_a_dual_encoder(tmp_path):
     assert_one_line_error(run_mmzoo("train", "concat", "--data", "av_mnist", "--class-aware",
                                     "--out", tmp_path / "run"), "--class-aware", "dual_encoder")
     assert not (tmp_path / "run").exists()
+
+
+def test_train_under_a_one_machine_strategy_and_refuse_a_cluster(tmp_path):
+    manifest = write_pairs(tmp_path, rows=32)
+    printed = run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col",
+                             "caption", "--epochs", "1", "--batch-size", "8", "--strategy", "mirrored",
+                             "--out", tmp_path / "run")
+    assert "(1 replica(s), batch 8)" in printed
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["batch_size"] == 8
+    keras.saving.load_model(tmp_path / "run" / "model.keras", safe_mode=True)
+    assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
+                                    "--text-col", "caption", "--strategy", "multi_worker",
+                                    "--out", tmp_path / "cluster"), "one machine", "--strategy multi_worker")
+    assert not (tmp_path / "cluster").exists()
