@@ -282,6 +282,11 @@ MATRIX = {
         Case("truncated npz", lambda c: datasets.load_av_mnist(path=c.files["t.npz"]), Damaged, "path", "t.npz",
              _write("t.npz", b"PK\x03\x04" + b"\x00" * 30)),
     ],
+    "mmzoo.datasets.hold_out_speaker": [
+        Case("unknown speaker", lambda c: datasets.hold_out_speaker("bob"), ValueErr, "speaker", "'bob'"),
+        Case("unknown holdout", lambda c: datasets.hold_out_speaker("lucas", holdout="time"), ValueErr, "holdout",
+             "'time'"),
+    ],
     "mmzoo.datasets.from_dataframe": [
         Case("mixed label types", lambda c: datasets.from_dataframe(
             pd.DataFrame({"text": ["a", "b", "c", "d"], "label": [1, "1", 2, "cat"]}), text="text", label="label"),

@@ -26,6 +26,21 @@ def test_from_scratch_writes_its_own_results_file():
     assert len({bench.RESULTS, *bench.RESULTS_BY_HOLDOUT.values(), *bench.RESULTS_FROM_SCRATCH.values()}) == 4
 
 
+def test_validation_speaker_scores_on_a_training_speaker_into_its_own_file():
+    args = bench.parse_args(["--validation-speaker", "lucas"])
+    assert args.validation_speaker == "lucas" and args.out == bench.validation_results("lucas") != bench.RESULTS
+    train, held = bench.load_data(validation_speaker="lucas", train_size=500)
+    full_train, test = bench.load_data()
+    assert len(train[1]) == 500 and len(held[1]) == 3000 != len(test[1])
+    assert not ({bytes(image) for image in held[0]["image"][:200]} & {bytes(image) for image in test[0]["image"]})
+
+
+def test_table_and_verdict_name_the_pairs_they_score_on():
+    rows = {"image only": _runs([0.6]), "concat": _runs([0.7])}
+    assert "mmzoo lucas's accuracy (mean ± std)" in bench.table(rows, scored_on="lucas's")
+    assert bench.verdict(rows, scored_on="lucas's").startswith("By mean lucas's accuracy")
+
+
 def test_the_training_text_says_how_the_fusions_started():
     warm = bench.training_text(bench.parse_args([]), warm=True)
     assert "fine-tuned for 2 epoch(s)" in warm and "`mmzoo.training.warm_start`" in warm

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from mmzoo import data as bundled
-from mmzoo.datasets import available, load, load_av_mnist
+from mmzoo.datasets import available, hold_out_speaker, load, load_av_mnist
 from mmzoo.datasets.build_av_mnist import build, save
 from mmzoo.errors import ConfigurationError
 
@@ -50,6 +50,22 @@ def test_audio_of_each_pair_speaks_the_digit_and_test_clips_are_held_out(archive
             assert set(noise[audio]) == {"test-noise" if split == "test" else "train-noise"}
     train_images = set(archive["speaker_train_image"]) | set(archive["speaker_validation_image"])
     assert not train_images & set(archive["speaker_test_image"])
+
+
+def test_hold_out_speaker_splits_the_training_pairs_by_the_voice_of_their_clip(archive):
+    inputs, labels = load_av_mnist("train")
+    speaker = np.array([name.split("_")[1] for name in archive["audio_clip"][archive["speaker_train_audio"]]])
+    assert set(speaker) == {"george", "jackson", "lucas", "nicolas", "theo"}
+    (rest, rest_labels), (held, held_labels) = hold_out_speaker("lucas")
+    assert len(held_labels) == (speaker == "lucas").sum() > 0
+    assert len(rest_labels) + len(held_labels) == len(labels)
+    for modality in ("image", "audio"):
+        np.testing.assert_array_equal(held[modality], inputs[modality][speaker == "lucas"])
+        np.testing.assert_array_equal(rest[modality], inputs[modality][speaker != "lucas"])
+    np.testing.assert_array_equal(held_labels, labels[speaker == "lucas"])
+    test_speaker = json.loads(str(archive["settings"]))["test_speaker"]
+    with pytest.raises(ConfigurationError, match=f"speaker='{test_speaker}'"):
+        hold_out_speaker(test_speaker)     # the test speaker is not a training speaker
 
 
 def test_images_keep_about_a_quarter_of_the_energy(archive):
