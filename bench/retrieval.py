@@ -55,6 +55,8 @@ CLASS_QUERIES = "dual encoder, class-aware, class queries"
 """The class-aware dual encoder searched with its class prototypes (`mmzoo.retrieval.class_queries`)."""
 SEARCHES = (*VARIANTS, CLASS_QUERIES)
 """The rows reported, next to the classifier reference."""
+PROTOTYPE_ACCURACY = "prototype accuracy"
+"""Notes key: per modality, the share of test samples whose nearest class prototype is their digit."""
 DIRECTION_NAMES = {"audio->image": "spoken -> handwritten", "image->audio": "handwritten -> spoken"}
 
 
@@ -143,7 +145,7 @@ def one_seed(train, test, arguments, seed):
     """Trains the dual encoders and the two classifiers with one seed; returns the metrics and notes."""
     from mmzoo.evaluation import cross_modal_metrics
     from mmzoo.experiments.av_mnist import train_and_evaluate
-    from mmzoo.retrieval import class_queries, embed, zero_shot_classify
+    from mmzoo.retrieval import class_prototypes, class_queries, embed, zero_shot_classify
 
     results, notes = {}, {"train pairs": len(train[1]), "test pairs": len(test[1])}
     spoken = [train[0]["audio"][train[1] == digit][:10] for digit in range(10)]
@@ -154,6 +156,9 @@ def one_seed(train, test, arguments, seed):
         if class_aware:
             queries = {modality: class_queries(model, values) for modality, values in embeddings.items()}
             results[CLASS_QUERIES] = cross_modal_metrics(embeddings, test[1], queries=queries)
+            prototypes = class_prototypes(model)
+            notes[PROTOTYPE_ACCURACY] = {modality: float(np.mean(np.argmax(values @ prototypes.T, axis=1) == test[1]))
+                                         for modality, values in embeddings.items()}
         predicted, _ = zero_shot_classify(model, spoken, "audio", test[0], "image")
         notes[variant] = {"seconds": seconds, "zero-shot accuracy": float(np.mean(predicted == test[1])),
                           "scale": float(model.get_layer("contrastive_loss").scale()),
@@ -323,7 +328,10 @@ def report(runs, scales, arguments, argv, seconds):
               "ranked by their cosine to that prototype. Every query of one predicted digit gets the same items: its "
               "class-level recall@1 is the share of queries whose digit is predicted right and whose digit's first "
               "item is right, so it rests on the first item of each of 10 digits and moves by several points from "
-              "one training seed to another.", ""]
+              "one training seed to another. The digit predicted (nearest prototype) is right for "
+              f"{_percent(notes[PROTOTYPE_ACCURACY]['audio'])} of the test clips and "
+              f"{_percent(notes[PROTOTYPE_ACCURACY]['image'])} of the test images (the classifiers of the "
+              "reference: below).", ""]
     lines += [
         f"Reference (means over the seeds): the image-only ({_percent(notes['image only accuracy'])} test accuracy, "
         f"{notes['image only seconds']:.0f} s) and audio-only ({_percent(notes['audio only accuracy'])}, "

@@ -18,6 +18,6 @@ def test_a_run_scored_on_a_training_speaker_skips_the_scale_part(tmp_path, capsy
     text = out.read_text()
     assert text.startswith("# Cross-modal retrieval on AV-MNIST, scored on training speaker lucas")
     assert "3,000 test pairs" in text and "256 training pairs" in text
-    assert "Exact index at scale" not in text
+    assert "Exact index at scale" not in text and "The digit predicted (nearest prototype) is right for" in text
     for direction in ("spoken -> handwritten", "handwritten -> spoken"):
         assert f"| {direction} |" in text
