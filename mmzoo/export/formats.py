@@ -9,6 +9,7 @@ from mmzoo._files import atomic_destination, reading
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from mmzoo.export._data import check_backend, check_model, input_names
 from mmzoo.export._files import check_destination
+from mmzoo.export._saved_model import write_saved_model
 from mmzoo.export.tflite import QUANTIZATIONS, export_tflite
 from mmzoo.preprocessing.text import load_vectorizer, save_vectorizer
 
@@ -112,11 +113,15 @@ def load_keras(path):
 
 
 def export_saved_model(model, path, overwrite=False):
-    """Exports a TensorFlow SavedModel for serving, with `model.export`.
+    """Exports a TensorFlow SavedModel for serving.
 
     The SavedModel has one endpoint, `serve` (also the `serving_default`
-    signature), taking a dict of tensors keyed by input name:
-    `tf.saved_model.load(path).serve({"image": ..., "audio": ...})`.
+    signature), taking a dict of tensors keyed by input name and returning
+    what the model returns:
+    `tf.saved_model.load(path).serve({"image": ..., "audio": ...})`. It
+    calls the model in inference mode (`training=False`), as `predict`
+    does: augmentation layers stay inactive and batch normalisation uses
+    its moving statistics.
 
     Args:
         model: A `keras.Model` with defined inputs.
@@ -136,7 +141,7 @@ def export_saved_model(model, path, overwrite=False):
     check_backend(model, "SavedModel")
     path = check_destination(path, overwrite)
     with atomic_destination(path) as temporary:
-        model.export(temporary, format="tf_saved_model", verbose=False)
+        write_saved_model(model, temporary)
     return path
 
 

@@ -40,6 +40,7 @@ from mmzoo.errors import ConfigurationError
 from mmzoo.export._conversion_errors import unconvertible_error
 from mmzoo.export._data import check_backend, check_model, first_dimension, input_arrays, input_names
 from mmzoo.export._files import check_destination
+from mmzoo.export._saved_model import write_saved_model
 
 QUANTIZATIONS = ("float32", "float16", "dynamic_range", "int8")
 
@@ -106,7 +107,7 @@ def export_tflite(model, path, quantization="float32", representative_data=None,
 def convert(model, quantization, representative_data, calibration_samples, seed):
     """Returns the TFLite flatbuffer of a model (arguments already checked)."""
     with tempfile.TemporaryDirectory(prefix="mmzoo-tflite-") as saved_model:
-        _write_named_saved_model(unrolled(model), saved_model)
+        write_saved_model(unrolled(model), saved_model, named_outputs=True)
         converter = tf.lite.TFLiteConverter.from_saved_model(saved_model)
         if quantization != "float32":
             converter.optimizations = [tf.lite.Optimize.DEFAULT]
@@ -163,26 +164,6 @@ def _set_unroll(config, names, inside):
     elif isinstance(config, (list, tuple)):
         for value in config:
             _set_unroll(value, names, inside)
-
-
-def _write_named_saved_model(model, folder):
-    specs = {
-        tensor.name: tf.TensorSpec((None, *tensor.shape[1:]), tensor.dtype, name=tensor.name)
-        for tensor in model.inputs
-    }
-
-    def serve(inputs):
-        outputs = model(inputs, training=False)
-        if isinstance(outputs, dict):
-            return outputs
-        if isinstance(outputs, (list, tuple)):
-            return dict(zip(model.output_names, outputs))
-        return {model.output_names[0]: outputs}
-
-    archive = keras.export.ExportArchive()
-    archive.track(model)
-    archive.add_endpoint("serve", serve, input_signature=[specs])
-    archive.write_out(folder, verbose=False)
 
 
 def _calibration(arrays, calibration_samples, seed):

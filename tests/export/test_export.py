@@ -176,6 +176,26 @@ def test_saved_model_round_trip(image_audio, tmp_path):
     assert no_temporary_files(tmp_path)
 
 
+@pytest.mark.parametrize("format", ["saved_model", "tflite_float32"])
+def test_served_predictions_leave_training_only_augmentation_off(tmp_path, format):
+    """A spectrogram branch shifted in training (a RandomTranslation) serves what `predict` gives, every call."""
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(0)
+    model = mmzoo.build_model({"audio": branches.audio_conv2d(input_shape=(16, 16), filters=(4,), frequency_shift=3)},
+                              head=heads.multiclass(3))
+    inputs = {"audio": np.random.default_rng(0).random((32, 16, 16)).astype(np.float32)}
+    expected = model.predict(inputs, verbose=0)
+    path = export.export_model(model, tmp_path / ("served" if format == "saved_model" else "m.tflite"), format)
+    if format == "saved_model":
+        loaded = tf.saved_model.load(path)
+        served = [loaded.serve(inputs).numpy() for _ in range(2)]
+    else:
+        served = [export.TFLitePredictor(path).predict(inputs) for _ in range(2)]
+    for actual in served:
+        np.testing.assert_allclose(actual, expected, atol=1e-5)
+
+
 def test_report(image_audio, tmp_path):
     model, inputs, labels = image_audio
     report = export.export_report(model, (inputs, labels), tmp_path, representative_data=inputs,
