@@ -3,6 +3,7 @@
 TensorFlow is imported only in `run`, after the arguments are checked.
 """
 
+import contextlib
 import os
 import sys
 import time
@@ -442,8 +443,11 @@ def run(arguments):
                            class_aware=arguments.class_aware)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
     if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
-        model, history, metrics = train_contrastive.run(arguments, build, data, row_ids, MODEL_FILE)
+        checkpoints = os.path.join(arguments.out, CHECKPOINTS)
+        model, history, metrics = train_contrastive.run(arguments, build, data, row_ids, MODEL_FILE, checkpoints)
         write_run(arguments, model, history, metrics, vectorizer, decoding)
+        with contextlib.suppress(OSError):
+            os.rmdir(checkpoints)  # Empty once training ends (the backup is deleted); nothing else to keep.
         print(f"{train_contrastive.summary(metrics['retrieval'])}; saved {os.path.join(arguments.out, MODEL_FILE)}")
         return
     resuming = os.path.isdir(arguments.out)

@@ -90,14 +90,17 @@ def builder(shapes, vocab_size, num_classes=None):
     return build
 
 
-def run(arguments, build, data, row_ids, model_file):
+def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
     The model trains with plain `fit` on the pairs, under the strategy
     `--strategy` names when it spans one machine (`ONE_MACHINE_STRATEGIES`;
     `--batch-size` is per replica, as for the fusions); the labels, when the
     data has them, are used only by a class-aware model (`--class-aware`:
-    they enter as its "label" input). Writes into `--out` one `Index` of
+    they enter as its "label" input). The training state is backed up
+    after every epoch in `checkpoint_dir` (`mmzoo.training.BackupAndRestore`):
+    the same command run again after a crash resumes after the last epoch
+    done. Writes into `--out` one `Index` of
     the test split's items per modality (`mmzoo.retrieval.index_path`): what
     `mmzoo search` searches; the caller writes the model, history and
     metrics.
@@ -110,6 +113,7 @@ def run(arguments, build, data, row_ids, model_file):
         row_ids: `{split: manifest row ids}`, or None (bundled data: the ids
             are the positions in the test split).
         model_file: The model's file name inside `--out`.
+        checkpoint_dir: Folder of the training backup inside `--out`.
 
     Returns:
         A tuple `(model, history, metrics)`: the trained model, `{metric:
@@ -118,18 +122,18 @@ def run(arguments, build, data, row_ids, model_file):
         level when the data has labels).
 
     Raises:
-        UsageError: a folder that exists already, or a `--strategy` that
-            stands for several machines or a TPU here.
+        UsageError: a `--strategy` that stands for several machines or a
+            TPU here.
     """
     import keras
 
     from mmzoo import evaluation, retrieval
     from mmzoo.training import recipe
+    from mmzoo.training.checkpoints import BackupAndRestore
     from mmzoo.training.compiling import make_optimizer
+    from mmzoo.training.fitting import BACKUP_FOLDER
     from mmzoo.training.strategy import choose_strategy, get_strategy, training_scope
 
-    if os.path.exists(arguments.out):
-        common.check_new_path(arguments.out)
     kind, reason = choose_strategy(arguments.strategy)
     if kind not in ONE_MACHINE_STRATEGIES:
         raise common.UsageError(f"{arguments.name} trains on one machine (--strategy default or mirrored); "
@@ -141,22 +145,25 @@ def run(arguments, build, data, row_ids, model_file):
         model = build()
         model.compile(optimizer=make_optimizer(
             "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
+        backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER))
+        done = backup.restore(model)
     pairs = "pairs and their labels" if arguments.class_aware else "pairs"
-    print(f"Training {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
+    action = f"Resuming after epoch {done}" if done else "Training"
+    print(f"{action} {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
           f"({strategy.num_replicas_in_sync} replica(s), batch {batch_size})", flush=True)
     start = time.perf_counter()
     train = _training_inputs(data["train"], arguments.class_aware)
+    options = dict(epochs=arguments.epochs, initial_epoch=done, callbacks=[backup],
+                   verbose=1 if sys.stdout.isatty() else 2)
     with training_scope(strategy):
         if isinstance(train, dict):
-            history = model.fit(train, epochs=arguments.epochs, batch_size=batch_size,
-                                verbose=1 if sys.stdout.isatty() else 2)
+            history = model.fit(train, batch_size=batch_size, **options)
         else:
-            history = model.fit(train.batch(batch_size), epochs=arguments.epochs, shuffle=False,  # shuffled
-                                verbose=1 if sys.stdout.isatty() else 2)
+            history = model.fit(train.batch(batch_size), shuffle=False, **options)  # shuffled already
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)
-    os.makedirs(arguments.out)
+    os.makedirs(arguments.out, exist_ok=True)
     path = os.path.join(arguments.out, model_file)
     ids = row_ids["test"] if row_ids else None
     for modality, values in embeddings.items():

@@ -181,3 +181,32 @@ def test_train_under_a_one_machine_strategy_and_refuse_a_cluster(tmp_path):
                                     "--text-col", "caption", "--strategy", "multi_worker",
                                     "--out", tmp_path / "cluster"), "one machine", "--strategy multi_worker")
     assert not (tmp_path / "cluster").exists()
+
+
+def test_a_run_interrupted_after_an_epoch_resumes_after_it(tmp_path, monkeypatch):
+    from mmzoo.training.checkpoints import BackupAndRestore
+
+    manifest = write_pairs(tmp_path, rows=32)
+    command = ["train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col", "caption",
+               "--epochs", "3", "--batch-size", "8", "--out", tmp_path / "run"]
+    backed_up = BackupAndRestore.on_epoch_end
+
+    def interrupt_after_the_first_epoch(self, epoch, logs=None):
+        backed_up(self, epoch, logs)
+        if epoch == 0:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(BackupAndRestore, "on_epoch_end", interrupt_after_the_first_epoch)
+        with contextlib.redirect_stdout(io.StringIO()), pytest.raises(SystemExit) as stopped:
+            main([str(argument) for argument in command])
+    assert stopped.value.code == 130
+    assert not (tmp_path / "run" / "model.keras").exists()
+    state = json.loads((tmp_path / "run" / "checkpoints" / "backup" / "state.json").read_text())
+    assert state["epoch"] == 1
+    printed = run_in_process(*command)
+    assert "\nResuming after epoch 1 'dual_encoder' on " in printed
+    history = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert len(history["loss"]) == 2      # epochs 2 and 3 only
+    keras.saving.load_model(tmp_path / "run" / "model.keras", safe_mode=True)
+    assert_one_line_error(run_mmzoo(*command), "exists already")      # a finished run is never overwritten
