@@ -2,9 +2,10 @@
 
 Why exact search and no ANN library: measured with `bench/retrieval.py` on
 2 shared CPU cores (1,000 queries, 128-d float32, top 10), this brute force
-answers about 8,000 queries per second over 10k items, 750 over 100k and
-75 over 1M (1.3-2.1x a hand-written numpy brute force), exactly, with a
-peak of 1.25x the items' size at 1M. That is enough for the data mmzoo trains on
+answers 8,000-39,000 queries per second over 10k items, 750-2,600 over
+100k and 75-270 over 1M (1.3-2.3x a hand-written numpy brute force in the
+same run; the range spans runs on a shared machine), exactly, with a peak
+of 1.25x the items' size at 1M. That is enough for the data mmzoo trains on
 (AV-MNIST: 5,000 test items). An approximate index (faiss-cpu IVF or HNSW,
 ScaNN) pays off from millions of items with many queries per second, costs
 a training step of its own, returns approximate neighbours, and would be a
