@@ -100,10 +100,9 @@ def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
     they enter as its "label" input). The training state is backed up
     after every epoch in `checkpoint_dir` (`mmzoo.training.BackupAndRestore`):
     the same command run again after a crash resumes after the last epoch
-    done. Writes into `--out` one `Index` of
-    the test split's items per modality (`mmzoo.retrieval.index_path`): what
-    `mmzoo search` searches; the caller writes the model, history and
-    metrics.
+    done. Writes into `--out` one `Index` of the test split's items per
+    modality (`mmzoo.retrieval.index_path`): what `mmzoo search` searches;
+    the caller writes the model, history and metrics.
 
     Args:
         arguments: The parsed `train` arguments.
