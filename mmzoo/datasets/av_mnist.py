@@ -47,10 +47,7 @@ def load_av_mnist(split="train", holdout="speaker", path=None):
     """
     if split not in SPLITS:
         raise ConfigurationError(f"`split` must be one of {SPLITS}. Received: split={describe_value(split)}")
-    if holdout not in HOLDOUTS:
-        raise ConfigurationError(
-            f"`holdout` must be one of {HOLDOUTS}. Received: holdout={describe_value(holdout)}"
-        )
+    _check_holdout(holdout)
     with _archive(path) as archive:
         image_rows = archive[f"{holdout}_{split}_image"]
         audio_rows = archive[f"{holdout}_{split}_audio"]
@@ -90,7 +87,7 @@ def hold_out_speaker(speaker, holdout="speaker", path=None):
         ConfigurationError: `speaker` is not a speaker of the training
             split, or `holdout` is invalid.
     """
-    inputs, labels = load_av_mnist("train", holdout, path)
+    _check_holdout(holdout)
     with _archive(path) as archive:
         clips = archive["audio_clip"][archive[f"{holdout}_train_audio"]]
     voices = np.array([str(clip).split("_")[1] for clip in clips])
@@ -98,6 +95,7 @@ def hold_out_speaker(speaker, holdout="speaker", path=None):
     if speaker not in names:
         raise ConfigurationError(f"`speaker` must be a speaker of the training split, one of {names}. "
                                  f"Received: speaker={describe_value(speaker)}")
+    inputs, labels = load_av_mnist("train", holdout, path)
     held = voices == speaker
     return tuple(({modality: values[rows] for modality, values in inputs.items()}, labels[rows])
                  for rows in (~held, held))
@@ -116,6 +114,14 @@ def settings(path=None):
     """
     with _archive(path) as archive:
         return json.loads(str(archive["settings"]))
+
+
+def _check_holdout(holdout):
+    """Raises a `ConfigurationError` unless `holdout` is one of `HOLDOUTS`."""
+    if holdout not in HOLDOUTS:
+        raise ConfigurationError(
+            f"`holdout` must be one of {HOLDOUTS}. Received: holdout={describe_value(holdout)}"
+        )
 
 
 @contextlib.contextmanager

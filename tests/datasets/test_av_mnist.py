@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from mmzoo import data as bundled
-from mmzoo.datasets import available, hold_out_speaker, load, load_av_mnist
+from mmzoo.datasets import av_mnist, available, hold_out_speaker, load, load_av_mnist
 from mmzoo.datasets.build_av_mnist import build, save
 from mmzoo.errors import ConfigurationError
 
@@ -66,6 +66,17 @@ def test_hold_out_speaker_splits_the_training_pairs_by_the_voice_of_their_clip(a
     test_speaker = json.loads(str(archive["settings"]))["test_speaker"]
     with pytest.raises(ConfigurationError, match=f"speaker='{test_speaker}'"):
         hold_out_speaker(test_speaker)     # the test speaker is not a training speaker
+
+
+def test_hold_out_speaker_refuses_an_unknown_speaker_before_loading_the_split(monkeypatch):
+    def load_not_expected(*args, **kwargs):
+        raise AssertionError("the training split was loaded before the speaker was checked")
+
+    monkeypatch.setattr(av_mnist, "load_av_mnist", load_not_expected)
+    with pytest.raises(ConfigurationError, match="speaker='bob'"):
+        hold_out_speaker("bob")
+    with pytest.raises(ConfigurationError, match="holdout='time'"):
+        hold_out_speaker("lucas", holdout="time")
 
 
 def test_images_keep_about_a_quarter_of_the_energy(archive):
