@@ -12,7 +12,9 @@ on the same data, seeds and epochs, the hand-written plain-Keras reference
 of `mmzoo.experiments.plain_keras` (image only, audio only, concat, late).
 Also trains concat with auxiliary per-modality heads (the remedy for modality
 imbalance) and reports the modality balance of both concat models (linear probes on each branch next to
-the single-modality models). Prints the mean and standard deviation over the
+the single-modality models), and estimates how far a fusion can go with the
+audio model of each seed (`fusion_ceiling`: a nearest-neighbour classifier
+of the image's PCA coefficients times the audio-only model). Prints the mean and standard deviation over the
 seeds of the test accuracy and macro F1, the difference to the reference,
 checks the targets, and writes the tables to `bench/results/av_mnist.md`:
 
@@ -32,10 +34,15 @@ import sys
 import time
 
 import keras
+import numpy as np
+from sklearn.decomposition import PCA
+from sklearn.model_selection import GridSearchCV
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.pipeline import make_pipeline
 
 from bench_common import (RESULTS_DIR, check_distinct, command, machine, markdown_table, mean_and_std,
                           non_negative_int, positive_int, write_results)
-from mmzoo.datasets import hold_out_speaker, load
+from mmzoo.datasets import av_mnist, hold_out_speaker, load
 from mmzoo.evaluation import modality_balance
 from mmzoo.experiments import plain_keras
 from mmzoo.experiments.av_mnist import (MODALITIES, MODEL_NAMES, PRODUCT_OF_EXPERTS, SINGLE_MODALITY,
@@ -52,6 +59,10 @@ PUBLISHED_FUSION = "above the best single modality"
 HOLDOUTS = {"speaker": "a held-out speaker", "recording": "recordings 40-49 held out"}
 WITH_AUXILIARY = "concat + auxiliary heads"
 """The modality-imbalance remedy: concat trained with auxiliary per-modality heads."""
+NEIGHBOURS = (25, 50, 100, 200, 400)
+"""The k tried by the image classifier of `fusion_ceiling`, chosen by 5-fold cross-validation on the training pairs."""
+EPSILON = 1e-7
+"""Floor of the probabilities multiplied by `fusion_ceiling`: a class no neighbour votes for keeps a tiny weight."""
 TARGETS = {"audio only": 0.65, "best fusion": 0.89, "fusion margin": 0.15}
 """The targets of the 5-epoch recipe: audio only, best fusion (means), every fusion above the best single modality."""
 
@@ -100,9 +111,11 @@ def run(train, test, models=MODEL_NAMES, seeds=(0, 1, 2), epochs=5, reference=Tr
             fine-tuned for `fine_tune_epochs(epochs)`.
 
     Returns:
-        A tuple `(rows, reference_rows, balances)`: `{model name: [row of
-        each seed]}` for mmzoo (with `WITH_AUXILIARY` when measured) and
-        for the reference, and `{model name: [ModalityBalance of each seed]}`.
+        A tuple `(rows, reference_rows, balances, ceilings)`: `{model name:
+        [row of each seed]}` for mmzoo (with `WITH_AUXILIARY` when measured)
+        and for the reference, `{model name: [ModalityBalance of each
+        seed]}`, and the `fusion_ceiling` of each seed (when both
+        single-modality models are among `models`).
     """
     balance = balance and {"concat", *SINGLE_MODALITY} <= set(models)
     experts = set(SINGLE_MODALITY) <= set(models)
@@ -111,6 +124,7 @@ def run(train, test, models=MODEL_NAMES, seeds=(0, 1, 2), epochs=5, reference=Tr
     rows = {name: [] for name in names + ([PRODUCT_OF_EXPERTS] if experts else [])}
     reference_rows = {name: [] for name in plain_keras.MODELS if reference and name in models}
     balances = {name: [] for name in ("concat", WITH_AUXILIARY) if balance}
+    ceilings = []
     total = len(seeds) * (len(names) + len(reference_rows))
     done = 0
     for seed in seeds:
@@ -139,6 +153,9 @@ def run(train, test, models=MODEL_NAMES, seeds=(0, 1, 2), epochs=5, reference=Tr
             rows[PRODUCT_OF_EXPERTS].append({**result.row(), "seed": seed})
             report(f"mmzoo {PRODUCT_OF_EXPERTS} (image only x audio only), seed {seed}: accuracy "
                    f"{result.accuracy:.3f}")
+            ceilings.append(fusion_ceiling(train, test, singles["audio only"]))
+            report(f"nearest neighbours on the image's PCA coefficients, seed {seed}: accuracy "
+                   f"{ceilings[-1]['image classifier']:.3f}; x audio only: {ceilings[-1]['ceiling']:.3f}")
         for name in reference_rows:
             keras.backend.clear_session()
             row = plain_keras.train_and_evaluate(name, train, test, epochs, seed)
@@ -146,7 +163,44 @@ def run(train, test, models=MODEL_NAMES, seeds=(0, 1, 2), epochs=5, reference=Tr
             done += 1
             report(f"[{done}/{total}] plain Keras {name:>10}, seed {seed}: accuracy {row['accuracy']:.3f} "
                    f"({row['training_seconds']:.0f} s)")
-    return rows, reference_rows, balances
+    return rows, reference_rows, balances, ceilings
+
+
+def fusion_ceiling(train, test, audio_only):
+    """Estimates how far a fusion can go with a given audio model.
+
+    An AV-MNIST image and its clip are paired by their digit alone, so given
+    the digit they are independent: the best possible fusion multiplies the
+    best possible single-modality probabilities (divided by the class
+    prior). An image carries nothing but its few PCA coefficients
+    (`mmzoo/data/README.md`), so a k-nearest-neighbour classifier on them
+    (k chosen by the log loss of a 5-fold cross-validation on the training
+    pairs) shows how well any image model can do, and its product with
+    `audio_only`'s probabilities how well a fusion of that audio model can.
+    An estimate, not a bound: better probabilities would raise it.
+
+    Args:
+        train: `(inputs, labels)` training pairs.
+        test: `(inputs, labels)` test pairs.
+        audio_only: The `Result` of "audio only".
+
+    Returns:
+        A dict: "image classifier", the test accuracy of the nearest-neighbour
+        image classifier; "k", its number of neighbours; "ceiling", the test
+        accuracy of its product with the audio-only model.
+    """
+    (train_inputs, train_labels), (test_inputs, test_labels) = train, test
+    components = av_mnist.settings()["pca_components"]
+    search = GridSearchCV(make_pipeline(PCA(components), KNeighborsClassifier()),
+                          {"kneighborsclassifier__n_neighbors": list(NEIGHBOURS)}, cv=5, scoring="neg_log_loss")
+    search.fit(train_inputs["image"].reshape(len(train_labels), -1), train_labels)
+    image = search.predict_proba(test_inputs["image"].reshape(len(test_labels), -1))
+    audio = audio_only.model.predict({"audio": test_inputs["audio"]}, batch_size=256, verbose=0)
+    prior = np.bincount(train_labels, minlength=image.shape[1]) / len(train_labels)
+    fused = np.log(np.clip(image, EPSILON, 1.0)) + np.log(np.clip(audio, EPSILON, 1.0)) - np.log(prior)
+    return {"image classifier": float(np.mean(image.argmax(axis=1) == test_labels)),
+            "k": search.best_params_["kneighborsclassifier__n_neighbors"],
+            "ceiling": float(np.mean(fused.argmax(axis=1) == test_labels))}
 
 
 def _mean_std_percent(values):
@@ -248,6 +302,45 @@ def targets(rows, reference_rows):
     return "\n".join(f"- {'met' if met else 'MISSED'}: {what} ({figures})" for what, met, figures in checks)
 
 
+def ceiling_text(rows, reference_rows, ceilings, scored_on="test"):
+    """Explains and tabulates `fusion_ceiling` next to the models: how far a fusion can go with this audio model."""
+    def mean(runs):
+        return mean_and_std(_accuracies(runs))[0]
+
+    fusions = {name: mean(runs) for name, runs in rows.items() if name not in (*SINGLE_MODALITY, WITH_AUXILIARY)}
+    lowest, highest = min(fusions, key=fusions.get), max(fusions, key=fusions.get)
+    images = [{"accuracy": ceiling["image classifier"]} for ceiling in ceilings]
+    products = [{"accuracy": ceiling["ceiling"]} for ceiling in ceilings]
+    bar = max(mean(rows[name]) for name in SINGLE_MODALITY) + TARGETS["fusion margin"]
+    lines = [["image only (mmzoo)", _mean_std_percent(_accuracies(rows["image only"]))],
+             [f"nearest neighbours on the image's PCA coefficients (k = {', '.join(str(c['k']) for c in ceilings)})",
+              _mean_std_percent(_accuracies(images))],
+             ["audio only (mmzoo)", _mean_std_percent(_accuracies(rows["audio only"]))],
+             ["nearest neighbours x audio only: the estimate", _mean_std_percent(_accuracies(products))],
+             [f"{PRODUCT_OF_EXPERTS}: image only x audio only (mmzoo)",
+              _mean_std_percent(_accuracies(rows[PRODUCT_OF_EXPERTS]))],
+             [f"fusions, lowest ({lowest}) and highest ({highest})",
+              f"{100 * fusions[lowest]:.1f}% and {100 * fusions[highest]:.1f}%"],
+             [f"best single modality + {100 * TARGETS['fusion margin']:.0f} points (the margin target)",
+              f"{100 * bar:.1f}%"]]
+    text = [
+        "An AV-MNIST image and its clip are paired by their digit alone, so given the digit they are "
+        "independent: the best possible fusion multiplies the best possible single-modality probabilities "
+        "(divided by the class prior). An image carries nothing but its PCA coefficients; a k-nearest-neighbour "
+        "classifier on them (k chosen by cross-validated log loss on the training pairs) shows how well an "
+        "image model can do, and its product with the audio-only model of the same seed how well a fusion of "
+        "that audio model can (an estimate, not a bound: better probabilities would raise it).",
+        markdown_table(["model", f"{scored_on} accuracy (mean ± std)"], lines, align="lr"),
+    ]
+    plain = {name: mean(runs) for name, runs in (reference_rows or {}).items()}
+    if {"audio only", "concat"} <= set(plain) and "concat" in fusions:
+        text.append(f"Concat above audio only in this run: plain Keras "
+                    f"{100 * (plain['concat'] - plain['audio only']):+.1f} points (audio only "
+                    f"{100 * plain['audio only']:.1f}%), mmzoo {100 * (fusions['concat'] - mean(rows['audio only'])):+.1f} "
+                    f"(audio only {100 * mean(rows['audio only']):.1f}%).")
+    return "\n\n".join(text)
+
+
 def parse_args(argv=None):
     """Parses and checks the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
@@ -310,7 +403,7 @@ def main(argv=None):
     scored_on = "test" if args.validation_speaker is None else f"{args.validation_speaker}'s"
     print(f"AV-MNIST, {HOLDOUTS[args.holdout]}: {len(train[1]):,} training and {len(test[1]):,} {scored_on} pairs; "
           f"{len(args.models)} model(s), seed(s) {seeds}, {args.epochs} epoch(s)", flush=True)
-    rows, reference_rows, balances = run(train, test, args.models, args.seeds, args.epochs, args.reference,
+    rows, reference_rows, balances, ceilings = run(train, test, args.models, args.seeds, args.epochs, args.reference,
                                          args.balance, report=lambda line: print(line, flush=True),
                                          from_scratch=args.from_scratch)
     scope = "" if args.train_size is None else "a random subset of "
@@ -326,6 +419,8 @@ def main(argv=None):
                         "held out of training that is not the test speaker "
                         "(`mmzoo.datasets.hold_out_speaker`): the split that chooses settings; the targets "
                         "are those of the test split (`python bench/av_mnist.py`).")
+    if ceilings:
+        sections.append("## How far a fusion can go\n\n" + ceiling_text(rows, reference_rows, ceilings, scored_on))
     if balances:
         sections.append(
             "## Modality balance\n\nHow well each branch does inside the fused concat model: test accuracy of a "

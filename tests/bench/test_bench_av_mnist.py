@@ -1,5 +1,8 @@
 """`bench/av_mnist.py`: its command line, its table and its verdict; the full run is a slow test."""
 
+import types
+
+import numpy as np
 import pytest
 
 import av_mnist as bench
@@ -126,6 +129,46 @@ def test_targets_are_met_or_missed_with_their_figures():
     ]
 
 
+def _digits_of_four_coefficients(count, seed):
+    """Images made of 4 random components, their coefficients centred on the digit's, and noise for audio."""
+    rng = np.random.default_rng(seed)
+    components = np.random.default_rng(99).normal(size=(4, 784))
+    labels = rng.integers(0, 10, count)
+    codes = np.random.default_rng(98).normal(size=(10, 4))[labels] * 2 + rng.normal(size=(count, 4))
+    images = (codes @ components).reshape(count, 28, 28, 1).astype("float32")
+    return {"image": images, "audio": rng.normal(size=(count, 8, 8)).astype("float32")}, labels
+
+
+def _audio_only(probabilities):
+    """A stand-in for the Result of "audio only" whose model predicts the given probabilities."""
+    return types.SimpleNamespace(model=types.SimpleNamespace(predict=lambda inputs, **kwargs: probabilities))
+
+
+def test_fusion_ceiling_multiplies_the_best_image_probabilities_with_the_audio_model():
+    train, test = _digits_of_four_coefficients(2000, 0), _digits_of_four_coefficients(500, 1)
+    uninformative = bench.fusion_ceiling(train, test, _audio_only(np.full((500, 10), 0.1)))
+    assert uninformative["k"] in bench.NEIGHBOURS
+    assert 0.5 < uninformative["image classifier"] < 0.99          # the digits overlap: not every image is clear
+    assert uninformative["ceiling"] == pytest.approx(uninformative["image classifier"], abs=0.02)
+    certain = bench.fusion_ceiling(train, test, _audio_only(np.eye(10)[test[1]]))
+    assert certain["ceiling"] == 1.0
+
+
+def test_ceiling_text_sets_the_estimate_beside_the_models_and_the_margin_target():
+    rows = {"image only": _runs([0.60, 0.62]), "audio only": _runs([0.74, 0.76]), "concat": _runs([0.88, 0.90]),
+            "late": _runs([0.86, 0.88]), bench.WITH_AUXILIARY: _runs([0.99, 0.99]),
+            bench.PRODUCT_OF_EXPERTS: _runs([0.89, 0.89])}
+    ceilings = [{"image classifier": 0.61, "k": 200, "ceiling": 0.89}, {"image classifier": 0.63, "k": 100,
+                                                                          "ceiling": 0.91}]
+    text = bench.ceiling_text(rows, {"audio only": _runs([0.6]), "concat": _runs([0.8])}, ceilings)
+    assert "| nearest neighbours on the image's PCA coefficients (k = 200, 100) | 62.0% ± 1.4 |" in text
+    assert "| nearest neighbours x audio only: the estimate | 90.0% ± 1.4 |" in text
+    assert "| fusions, lowest (late) and highest (concat) | 87.0% and 89.0% |" in text
+    assert "| best single modality + 15 points (the margin target) | 90.0% |" in text
+    assert "plain Keras +20.0 points (audio only 60.0%), mmzoo +14.0 (audio only 75.0%)" in text
+    assert "Concat above" not in bench.ceiling_text(rows, {}, ceilings)
+
+
 def test_balance_table_averages_the_probes_over_the_seeds():
     reports = [ModalityBalance({"image": 0.6, "audio": 0.5}, {"image": 0.62, "audio": 0.66}),
                ModalityBalance({"image": 0.62, "audio": 0.54}, {"image": 0.6, "audio": 0.64})]
@@ -137,8 +180,8 @@ def test_balance_table_averages_the_probes_over_the_seeds():
 @pytest.mark.slow
 def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras(av_mnist_trained_once):
     train, test = bench.load_data("speaker")
-    rows, reference, _ = bench.run(train, test, models=("image only", "audio only", "concat"), seeds=(0,),
-                                   epochs=5, balance=False, report=lambda line: None)
+    rows, reference, _, ceilings = bench.run(train, test, models=("image only", "audio only", "concat"),
+                                             seeds=(0,), epochs=5, balance=False, report=lambda line: None)
     accuracy = {name: runs[0]["accuracy"] for name, runs in rows.items()}
     assert accuracy["concat"] >= 0.86
     assert accuracy["audio only"] >= 0.6 and accuracy["image only"] > 0.5
@@ -146,3 +189,6 @@ def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras
     assert accuracy["product of experts"] >= accuracy["concat"] - 0.01
     assert accuracy["concat"] >= reference["concat"][0]["accuracy"] - 0.01
     assert "beats the best single modality" in bench.verdict(rows)
+    # an image holds 4 PCA coefficients: a nearest-neighbour classifier on them does no better than image only
+    assert abs(ceilings[0]["image classifier"] - accuracy["image only"]) < 0.03
+    assert ceilings[0]["ceiling"] > accuracy["audio only"] + 0.10
