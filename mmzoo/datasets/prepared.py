@@ -26,6 +26,7 @@ import pathlib
 import time
 import warnings
 
+import numpy as np
 import pandas as pd
 import tensorflow as tf
 
@@ -38,9 +39,13 @@ from mmzoo._files import atomic_write, read_json, reading, write_json
 METADATA = "metadata.json"
 PLAN = "plan.json"
 DEFAULT_ROWS_PER_SHARD = 1024
-FORMAT = "mmzoo-prepared/1"
+FORMAT = "mmzoo-prepared/2"
+"""Version 2 stores each row as a `tf.train.Example` of raw tensor bytes, parsed a batch at a time (version 1:
+one serialized tensor per row, parsed row by row, 0.5-0.6x the rows/s of a hand-written image pipeline)."""
 SHARD_PATTERN = "shard-*.tfrecord"
 PARTIAL_PREFIX = ".partial-"
+INPUT_PREFIX = "inputs/"
+"""Prefix of an input's feature name in a shard's `tf.train.Example` (the label's is "label")."""
 FILE_COLUMNS = ("image", "audio")
 PIPELINE_OPTIONS = ("batch_size", "shuffle", "seed", "cache", "num_parallel_calls", "text_vectorizer")
 
@@ -241,12 +246,14 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
     else:
         # In order: the shards one after the other (reading is cheap; parsing below runs in parallel).
         dataset = tf.data.TFRecordDataset(files)
-    dataset = dataset.map(_parser(features), num_parallel_calls=num_parallel_calls, deterministic=not shuffle)
     dataset = dataset.apply(tf.data.experimental.assert_cardinality(rows))  # steps per epoch known
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if batch_size is not None:
         dataset = dataset.batch(batch_size)
+    # Parsed after batching: one vectorised parse per batch, not one per row.
+    dataset = dataset.map(_parser(features, batched=batch_size is not None), num_parallel_calls=num_parallel_calls,
+                          deterministic=not shuffle)
     if text_vectorizer is not None and "text" in features["inputs"]:
         dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
     dataset = dataset.prefetch(tf.data.AUTOTUNE)
@@ -277,7 +284,7 @@ def _settings(arguments):
 
 def _fingerprint(rows, columns, settings):
     used = [column for column in columns.values() if column is not None]
-    digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode())
+    digest = hashlib.sha256(FORMAT.encode() + json.dumps(settings, sort_keys=True).encode())
     digest.update(pd.util.hash_pandas_object(rows[used].astype(str), index=True).to_numpy().tobytes())
     base_dir = settings.get("base_dir")
     for kind in FILE_COLUMNS:
@@ -308,16 +315,21 @@ def _decode(rows, arguments):
 
 
 def _write_records(dataset, path):
-    encoded = dataset.map(_encode, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     with tf.io.TFRecordWriter(path) as writer:
-        for record in encoded.prefetch(tf.data.AUTOTUNE):
-            writer.write(record.numpy())
+        for element in dataset.prefetch(tf.data.AUTOTUNE).as_numpy_iterator():
+            writer.write(_example(element))
 
 
-def _encode(inputs, *label):
-    parts = [tf.io.serialize_tensor(inputs[key]) for key in sorted(inputs)]
-    parts += [tf.io.serialize_tensor(value) for value in label]
-    return tf.io.serialize_tensor(tf.stack(parts))
+def _example(element):
+    """One row as a serialized `tf.train.Example`: each tensor's raw bytes (strings as they are), by feature name."""
+    inputs, *label = element if isinstance(element, tuple) else (element,)
+    values = {**{f"{INPUT_PREFIX}{key}": value for key, value in inputs.items()}, **({"label": label[0]} if label else {})}
+    feature = {}
+    for name, value in values.items():
+        value = np.asarray(value)
+        raw = value.reshape(-1).tolist() if value.dtype.kind in "SO" else [value.tobytes()]
+        feature[name] = tf.train.Feature(bytes_list=tf.train.BytesList(value=raw))
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
 
 
 def _describe_spec(element_spec):
@@ -330,19 +342,26 @@ def _spec(spec):
     return {"dtype": spec.dtype.name, "shape": spec.shape.as_list()}
 
 
-def _parser(features):
-    keys = sorted(features["inputs"])
-    specs = [features["inputs"][key] for key in keys] + ([features["label"]] if features["label"] else [])
+def _parser(features, batched):
+    """Returns the function mapping serialized rows (a batch of them if `batched`) back to tensors."""
+    specs = {f"{INPUT_PREFIX}{key}": spec for key, spec in features["inputs"].items()}
+    if features["label"]:
+        specs["label"] = features["label"]
+    strings = {name for name, spec in specs.items() if spec["dtype"] == "string"}
+    description = {name: tf.io.FixedLenFeature(spec["shape"] if name in strings else [], tf.string)
+                   for name, spec in specs.items()}
 
-    def parse(record):
-        parts = tf.io.parse_tensor(record, tf.string)
-        values = []
-        for index, spec in enumerate(specs):
-            value = tf.io.parse_tensor(parts[index], tf.as_dtype(spec["dtype"]))
-            value.set_shape(spec["shape"])
-            values.append(value)
-        inputs = dict(zip(keys, values))
-        return (inputs, values[len(keys)]) if features["label"] else inputs
+    def parse(records):
+        parsed = (tf.io.parse_example if batched else tf.io.parse_single_example)(records, description)
+        values = {}
+        for name, spec in specs.items():
+            value = parsed[name]
+            if name not in strings:
+                value = tf.reshape(tf.io.decode_raw(value, tf.as_dtype(spec["dtype"])),
+                                   ([-1] if batched else []) + spec["shape"])
+            values[name] = value
+        inputs = {name[len(INPUT_PREFIX):]: value for name, value in values.items() if name != "label"}
+        return (inputs, values["label"]) if "label" in values else inputs
 
     return parse
 

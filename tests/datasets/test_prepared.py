@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from mmzoo.datasets import BadRowsError, from_dataframe, from_prepared, prepare
+from mmzoo.datasets import prepared as prepared_module
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
 from media_files import manifest
 
@@ -28,7 +29,7 @@ def assert_same(first, second):
         assert sorted(inputs_a) == sorted(inputs_b)
         for key in inputs_a:
             np.testing.assert_array_equal(inputs_a[key], inputs_b[key])
-        assert label_a == label_b
+        np.testing.assert_array_equal(label_a, label_b)
 
 
 @pytest.fixture
@@ -124,6 +125,29 @@ def test_changed_settings_write_every_shard_again(tmp_path, frame, capsys):
     assert len(list(folder.glob("shard-*.tfrecord"))) == 2
     image = next(iter(from_prepared(folder, batch_size=None)))[0]["image"]
     assert tuple(image.shape) == (8, 8, 3)
+
+
+def test_batches_are_parsed_whole_into_the_batches_of_the_direct_pipeline(tmp_path, frame):
+    folder = prepare(frame, tmp_path / "prepared", base_dir=tmp_path / "files", rows_per_shard=3, verbose=0,
+                     **OPTIONS)
+    direct = from_dataframe(frame, base_dir=tmp_path / "files", batch_size=3, **OPTIONS)
+    prepared = from_prepared(folder, batch_size=3)
+    assert prepared.element_spec == direct.element_spec
+    assert_same(elements(prepared), elements(direct))
+
+
+def test_a_folder_of_another_format_is_refused_and_prepared_again_whole(tmp_path, frame, capsys, monkeypatch):
+    monkeypatch.setattr(prepared_module, "FORMAT", "mmzoo-prepared/1")
+    folder = prepare(frame, tmp_path / "prepared", base_dir=tmp_path / "files", rows_per_shard=4, **OPTIONS)
+    monkeypatch.undo()
+    with pytest.raises(ConfigurationError, match="format 'mmzoo-prepared/1'"):
+        from_prepared(folder)
+    capsys.readouterr()
+    prepare(frame, folder, base_dir=tmp_path / "files", rows_per_shard=4, **OPTIONS)
+    assert "kept" not in capsys.readouterr().out        # no shard of the old format is taken as written
+    assert len(list(folder.glob("shard-*.tfrecord"))) == 2
+    direct = from_dataframe(frame, base_dir=tmp_path / "files", batch_size=None, **OPTIONS)
+    assert_same(elements(from_prepared(folder, batch_size=None)), elements(direct))
 
 
 @pytest.mark.parametrize(
