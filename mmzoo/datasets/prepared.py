@@ -251,9 +251,10 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         dataset = dataset.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
     if batch_size is not None:
         dataset = dataset.batch(batch_size)
-    # Parsed after batching: one vectorised parse per batch, not one per row.
+    # Parsed after batching: one vectorised parse per batch, not one per row. Batches keep their
+    # order, so a smaller last batch stays last.
     dataset = dataset.map(_parser(features, batched=batch_size is not None), num_parallel_calls=num_parallel_calls,
-                          deterministic=not shuffle)
+                          deterministic=True)
     if text_vectorizer is not None and "text" in features["inputs"]:
         dataset = dataset.map(_vectorize_text(text_vectorizer, batched=batch_size is not None))
     dataset = dataset.prefetch(tf.data.AUTOTUNE)
