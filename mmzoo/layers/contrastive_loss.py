@@ -24,7 +24,11 @@ class ContrastiveLoss(keras.layers.Layer):
     the CLIP loss: the other rows of the batch are the negatives. The scale
     `s = 1 / temperature` is learned as `exp(log_scale)` and capped at
     `max_scale` (CLIP's 100), so a model trains with plain `model.fit(inputs)`
-    and no labels.
+    and no labels. Under a `tf.distribute` strategy each replica adds the
+    loss of its own share of the batch: its negatives are the other rows of
+    that share, not of the whole batch (no embeddings are gathered across
+    replicas). Under `keras.distribution.DataParallel` (JAX) the batch is
+    one array split across devices, and the negatives are the whole batch.
 
     Called with `labels` (the class of each row), it is the class-aware
     variant: the supervised contrastive loss (Khosla et al., 2020), where

@@ -1,6 +1,10 @@
 """`ContrastiveLoss`: the symmetric InfoNCE of paired embeddings, learned temperature."""
 
 import itertools
+import json
+import pathlib
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -100,3 +104,13 @@ def test_with_prototypes_the_cosine_classifier_loss_is_added():
     extra = (cross_entropy(a) + cross_entropy(b)) / 2
     assert float(with_prototypes.losses[0]) == pytest.approx(float(plain.losses[0]) + extra, rel=1e-5)
     check_layer_config(with_prototypes)
+
+
+def test_each_replica_of_a_mirrored_strategy_takes_its_negatives_from_its_own_share(tmp_path):
+    # What the docstring and README say: no embeddings are gathered across replicas.
+    output = tmp_path / "losses.json"
+    subprocess.run([sys.executable, str(pathlib.Path(__file__).with_name("replicas_child.py")), str(output)],
+                   check=True, capture_output=True, timeout=300)
+    losses = json.loads(output.read_text())
+    np.testing.assert_allclose(losses["replicas"], losses["halves"], rtol=1e-5)
+    assert abs(losses["whole"] - np.mean(losses["halves"])) > 0.1
