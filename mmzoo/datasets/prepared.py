@@ -181,7 +181,9 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         batch_size: Batch size, or `None` for unbatched elements.
         shuffle: Whether to shuffle the shard order and, through a buffer of
             `shuffle_buffer` elements, the rows, on every pass.
-        seed: Seed of the shuffling.
+        seed: Seed of the shuffling. With a seed, every run gives the rows
+            in the same order (the parallel `interleave` then keeps its
+            order); without one, a shard's rows come as soon as they are read.
         shuffle_buffer: Elements held by the shuffle buffer.
         text_vectorizer: Optional `TextVectorization` layer mapping texts to
             ids, as in `from_dataframe`.
@@ -242,7 +244,7 @@ def from_prepared(directory, batch_size=32, shuffle=False, seed=None, shuffle_bu
         # Rows of up to four shards mixed, one at a time: memory holds a few rows per open shard.
         files = files.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
         dataset = files.interleave(tf.data.TFRecordDataset, cycle_length=min(len(paths), 4),
-                                   num_parallel_calls=num_parallel_calls, deterministic=False)
+                                   num_parallel_calls=num_parallel_calls, deterministic=seed is not None)
     else:
         # In order: the shards one after the other (reading is cheap; parsing below runs in parallel).
         dataset = tf.data.TFRecordDataset(files)

@@ -53,6 +53,18 @@ def test_prepared_shards_give_the_examples_of_the_direct_pipeline(tmp_path, fram
     assert sorted(shuffled) == sorted(label for _, label in elements(direct))
 
 
+def test_a_seed_gives_the_same_shuffled_order_on_every_run(tmp_path, frame):
+    folder = prepare(frame, tmp_path / "prepared", base_dir=tmp_path / "files", rows_per_shard=2, verbose=0,
+                     **OPTIONS)
+    runs = [elements(from_prepared(folder, batch_size=None, shuffle=True, seed=3, num_parallel_calls=4))
+            for _ in range(5)]
+    for run in runs[1:]:
+        assert_same(run, runs[0])
+    captions = [inputs["text"] for inputs, _ in runs[0]]
+    in_order = [inputs["text"] for inputs, _ in elements(from_prepared(folder, batch_size=None))]
+    assert sorted(captions) == sorted(in_order) and captions != in_order
+
+
 def test_prepare_again_keeps_finished_shards_and_writes_only_missing_ones(tmp_path, frame, capsys):
     options = dict(base_dir=tmp_path / "files", rows_per_shard=3, **OPTIONS)
     folder = prepare(frame, tmp_path / "prepared", **options)
