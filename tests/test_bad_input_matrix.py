@@ -41,6 +41,7 @@ Case = collections.namedtuple("Case", "id call error argument received setup", d
 writes input files before the snapshot and returns a dict put on `ctx.files`."""
 
 mmzoo.load()
+import keras  # noqa: E402
 from mmzoo import branches, datasets, evaluation, export, fusion, heads, layers, plots  # noqa: E402
 from mmzoo import preprocessing, retrieval, robustness, training, zoo  # noqa: E402
 cli_main = importlib.import_module("mmzoo.cli.main")
@@ -260,6 +261,11 @@ MATRIX = {
         Case("encoder not a model", lambda c: layers.PresetEncoder(3), TypeErr, "encoder", "3"),
         Case("unknown pooling", lambda c: layers.PresetEncoder(_tiny_model(), pooling="mean"), ValueErr, "pooling",
              "'mean'"),
+    ],
+    "mmzoo.layers.TrainingOnly": [
+        Case("layer a string", lambda c: layers.TrainingOnly("RandomFlip"), TypeErr, "layer", "'RandomFlip'"),
+        Case("layer changes the shape", lambda c: layers.TrainingOnly(keras.layers.Dense(3))(np.zeros((2, 4, 4, 1))),
+             ValueErr, "layer", "Dense"),
     ],
     "mmzoo.layers.ModalityDropout": [
         Case("rate 1", lambda c: layers.ModalityDropout(rate=1.0), ValueErr, "rate", "1.0"),

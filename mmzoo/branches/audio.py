@@ -8,7 +8,7 @@ spectrogram for `conv2d`.
 import keras
 
 from mmzoo._deprecation import renamed_arguments
-from mmzoo.layers import BandMeanNormalization
+from mmzoo.layers import BandMeanNormalization, TrainingOnly
 from mmzoo._docstrings import shared_arguments
 from mmzoo.branches._conv import CONV_BLOCK_ARGS, check_conv_arguments, check_spatial_size, conv_stack
 from mmzoo._checks import (
@@ -87,7 +87,9 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
             on speakers never heard in training.
         frequency_shift: Largest random shift of the spectrogram along its
             frequency axis in training, in bins (0: none; a
-            `keras.layers.RandomTranslation`, inactive at inference). A
+            `keras.layers.RandomTranslation` in `mmzoo.layers.TrainingOnly`:
+            inactive at inference, also when the model is called without
+            `training` or exported by Keras' own `model.export`). A
             voice's formants sit higher or lower with the length of the
             speaker's vocal tract, which on a mel scale is close to a
             shift: training on shifted spectrograms stands in for speakers
@@ -121,8 +123,9 @@ def conv2d(input_shape=(64, 64), filters=(16, 32), kernel_size=3, pool_size=2,
     if standardize:
         x = keras.layers.BatchNormalization(momentum=0.9, center=False, scale=False, name=f"{name}_standardize")(x)
     if frequency_shift:
-        x = keras.layers.RandomTranslation(0.0, frequency_shift / image_shape[1], fill_mode="nearest",
-                                           name=f"{name}_frequency_shift")(x)
+        shift = keras.layers.RandomTranslation(0.0, frequency_shift / image_shape[1], fill_mode="nearest",
+                                               name=f"{name}_random_translation")
+        x = TrainingOnly(shift, name=f"{name}_frequency_shift")(x)
     features = conv_stack(x, filters, kernel_size, pool_size, padding, activation,
                           batch_norm, dropout, pooling, units, name)
     return keras.Model(inputs, features, name=name)

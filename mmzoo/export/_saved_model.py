@@ -9,9 +9,9 @@ def write_saved_model(model, folder, named_outputs=False):
 
     `keras.Model.export` traces the model without `training=False`, and
     Keras' augmentation layers default to training mode when called: a
-    model with one (such as the `RandomTranslation` of
-    `branches.audio_conv2d(frequency_shift=...)`) would serve randomly
-    shifted predictions.
+    model with a bare one (a `RandomFlip` of the user's, say; mmzoo's
+    branches wrap theirs in `mmzoo.layers.TrainingOnly`) would serve
+    randomly augmented predictions.
 
     Args:
         model: A `keras.Model` with defined inputs.

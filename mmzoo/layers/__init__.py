@@ -23,6 +23,9 @@ One module per layer, named by the layer:
   classifiers' class probabilities (`mmzoo.product_of_experts`).
 - `TokenAndPositionEmbedding`: token embeddings plus learned position
   embeddings, id 0 masked as padding.
+- `TrainingOnly`: applies a layer (a random augmentation) in training only,
+  the identity when the model is called without `training` or exported
+  (`mmzoo.branches.audio_conv2d(frequency_shift=...)`).
 """
 
 from mmzoo.layers.application_preprocessing import ApplicationPreprocessing
@@ -35,9 +38,10 @@ from mmzoo.layers.modality_dropout import ModalityDropout
 from mmzoo.layers.preset_encoder import PresetEncoder
 from mmzoo.layers.product_of_experts import ProductOfExperts
 from mmzoo.layers.token_and_position_embedding import TokenAndPositionEmbedding
+from mmzoo.layers.training_only import TrainingOnly
 
 __all__ = [
     "ApplicationPreprocessing", "BandMeanNormalization", "ContrastiveLoss", "MaskedGlobalMaxPooling1D",
     "masked_mean", "MissingModalities", "ModalityDropout", "PresetEncoder", "ProductOfExperts",
-    "TokenAndPositionEmbedding",
+    "TokenAndPositionEmbedding", "TrainingOnly",
 ]

@@ -96,7 +96,10 @@ def augmentation(flip="horizontal", rotation=0.1, contrast=0.2, seed=None, name=
 
     The returned layers are the identity at inference (`training=False`, the
     default of `predict` and `evaluate`), so the block can be part of a saved
-    model.
+    model. Called without `training` they augment, as Keras' augmentation
+    layers do (what a `tf.data` pipeline's `map` wants); inside a model, wrap
+    the block, `mmzoo.layers.TrainingOnly(augmentation())`, so that
+    `model(x)` and Keras' own `model.export` leave images unchanged too.
 
     Args:
         flip: `"horizontal"`, `"vertical"`, `"horizontal_and_vertical"` or
