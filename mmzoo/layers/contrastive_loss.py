@@ -8,6 +8,7 @@ from keras import ops
 
 from mmzoo._checks import check_positive_int, check_positive_number
 from mmzoo.errors import ConfigurationError
+from mmzoo.layers._replicas import gather_replicas
 
 
 @keras.saving.register_keras_serializable(package="mmzoo")
@@ -24,11 +25,13 @@ class ContrastiveLoss(keras.layers.Layer):
     the CLIP loss: the other rows of the batch are the negatives. The scale
     `s = 1 / temperature` is learned as `exp(log_scale)` and capped at
     `max_scale` (CLIP's 100), so a model trains with plain `model.fit(inputs)`
-    and no labels. Under a `tf.distribute` strategy each replica adds the
-    loss of its own share of the batch: its negatives are the other rows of
-    that share, not of the whole batch (no embeddings are gathered across
-    replicas). Under `keras.distribution.DataParallel` (JAX) the batch is
-    one array split across devices, and the negatives are the whole batch.
+    and no labels. The negatives are the whole batch on every backend and
+    strategy: under a `tf.distribute` strategy each replica compares its own
+    rows with the rows of every replica (`all_gather`, through which the
+    gradients flow back), so training on several replicas takes the same
+    step as training on the global batch on one device; under
+    `keras.distribution.DataParallel` (JAX) the batch is one array split
+    across devices and the layer sees it whole.
 
     Called with `labels` (the class of each row), it is the class-aware
     variant: the supervised contrastive loss (Khosla et al., 2020), where
@@ -82,25 +85,27 @@ class ContrastiveLoss(keras.layers.Layer):
 
     def call(self, embeddings, labels=None):
         scale = self.scale()
+        if labels is not None:
+            labels = ops.reshape(labels, (-1,))
+        everyone, offset = gather_replicas({"embeddings": embeddings} if labels is None
+                                           else {"embeddings": embeddings, "labels": labels})
         losses = []
         for first, second in itertools.combinations(sorted(embeddings), 2):
-            logits = ops.matmul(embeddings[first], ops.transpose(embeddings[second])) * ops.cast(
-                scale, embeddings[first].dtype)
-            if labels is None:
-                targets = ops.arange(ops.shape(logits)[0])
-                forward = keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True)
-                backward = keras.losses.sparse_categorical_crossentropy(targets, ops.transpose(logits),
-                                                                        from_logits=True)
-            else:
-                labels = ops.reshape(labels, (-1,))
-                same = ops.cast(ops.equal(labels[:, None], labels[None, :]), logits.dtype)
-                targets = same / ops.sum(same, axis=1, keepdims=True)
-                forward = keras.losses.categorical_crossentropy(targets, logits, from_logits=True)
-                backward = keras.losses.categorical_crossentropy(targets, ops.transpose(logits), from_logits=True)
-            losses.append((ops.mean(forward) + ops.mean(backward)) / 2.0)
+            directions = []
+            for queries, keys in ((first, second), (second, first)):
+                logits = ops.matmul(embeddings[queries], ops.transpose(everyone["embeddings"][keys])) * ops.cast(
+                    scale, embeddings[queries].dtype)
+                if labels is None:
+                    targets = ops.arange(ops.shape(logits)[0]) + offset
+                    directions.append(keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True))
+                else:
+                    same = ops.cast(ops.equal(labels[:, None], everyone["labels"][None, :]), logits.dtype)
+                    targets = same / ops.sum(same, axis=1, keepdims=True)
+                    directions.append(keras.losses.categorical_crossentropy(targets, logits, from_logits=True))
+            losses.append((ops.mean(directions[0]) + ops.mean(directions[1])) / 2.0)
         loss = sum(losses) / len(losses)
         if labels is not None and self.num_classes is not None:
-            loss = loss + self._prototype_loss(embeddings, ops.reshape(labels, (-1,)), scale)
+            loss = loss + self._prototype_loss(embeddings, labels, scale)
         self.add_loss(ops.cast(loss, "float32"))
         return dict(embeddings)
 

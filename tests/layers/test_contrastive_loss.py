@@ -2,6 +2,7 @@
 
 import itertools
 import json
+import os
 import pathlib
 import subprocess
 import sys
@@ -106,11 +107,19 @@ def test_with_prototypes_the_cosine_classifier_loss_is_added():
     check_layer_config(with_prototypes)
 
 
-def test_each_replica_of_a_mirrored_strategy_takes_its_negatives_from_its_own_share(tmp_path):
-    # What the docstring and README say: no embeddings are gathered across replicas.
-    output = tmp_path / "losses.json"
+def test_under_a_mirrored_strategy_the_negatives_are_the_whole_batch(tmp_path):
+    # Each replica compares its rows with the rows of every replica: training
+    # on two replicas takes the same step as training on the whole batch.
+    # tf.distribute is TensorFlow's: the child runs on it whatever the backend of the suite.
+    output = tmp_path / "replicas.json"
     subprocess.run([sys.executable, str(pathlib.Path(__file__).with_name("replicas_child.py")), str(output)],
-                   check=True, capture_output=True, timeout=300)
-    losses = json.loads(output.read_text())
-    np.testing.assert_allclose(losses["replicas"], losses["halves"], rtol=1e-5)
-    assert abs(losses["whole"] - np.mean(losses["halves"])) > 0.1
+                   check=True, capture_output=True, timeout=300, env={**os.environ, "KERAS_BACKEND": "tensorflow"})
+    results = json.loads(output.read_text())
+    assert results["even"]["rows"] == [4, 4]
+    assert np.mean(results["even"]["replicas"]) == pytest.approx(results["even"]["whole"], rel=1e-5)
+    assert results["uneven"]["rows"] == [4, 3]
+    weighted = np.average(results["uneven"]["replicas"], weights=results["uneven"]["rows"])
+    assert weighted == pytest.approx(results["uneven"]["whole"], rel=1e-5)
+    for variant in ("pairs", "labels"):
+        assert results[variant]["step"] > 1e-2
+        assert results[variant]["difference"] < 1e-5
