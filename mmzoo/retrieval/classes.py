@@ -7,8 +7,8 @@ sample, which an ambiguous query (a mumbled "five") leads astray; searching
 with the prototype of the query's nearest class ranks first the items most
 typical of that class. Measured by `bench/retrieval.py` on AV-MNIST (held-out
 speaker, class-level recall@1, means over seeds 0, 1, 2): spoken ->
-handwritten 56.7% with the query embeddings, 70.9% with class queries;
-handwritten -> spoken 53.7% and 60.6%. The price: every query of one class gets the same items, so class
+handwritten 57.5% with the query embeddings, 70.2% with class queries;
+handwritten -> spoken 53.6% and 61.9%. The price: every query of one class gets the same items, so class
 queries are for finding items of the query's class, not its nearest
 duplicates (instance level).
 """
