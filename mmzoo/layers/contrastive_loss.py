@@ -89,20 +89,22 @@ class ContrastiveLoss(keras.layers.Layer):
             labels = ops.reshape(labels, (-1,))
         everyone, offset = gather_replicas({"embeddings": embeddings} if labels is None
                                            else {"embeddings": embeddings, "labels": labels})
+        rows = next(iter(embeddings.values()))
+        if labels is None:
+            targets = ops.arange(ops.shape(rows)[0]) + offset
+            cross_entropy = keras.losses.sparse_categorical_crossentropy
+        else:
+            same = ops.cast(ops.equal(labels[:, None], everyone["labels"][None, :]), rows.dtype)
+            targets = same / ops.sum(same, axis=1, keepdims=True)
+            cross_entropy = keras.losses.categorical_crossentropy
         losses = []
         for first, second in itertools.combinations(sorted(embeddings), 2):
             directions = []
             for queries, keys in ((first, second), (second, first)):
                 logits = ops.matmul(embeddings[queries], ops.transpose(everyone["embeddings"][keys])) * ops.cast(
                     scale, embeddings[queries].dtype)
-                if labels is None:
-                    targets = ops.arange(ops.shape(logits)[0]) + offset
-                    directions.append(keras.losses.sparse_categorical_crossentropy(targets, logits, from_logits=True))
-                else:
-                    same = ops.cast(ops.equal(labels[:, None], everyone["labels"][None, :]), logits.dtype)
-                    targets = same / ops.sum(same, axis=1, keepdims=True)
-                    directions.append(keras.losses.categorical_crossentropy(targets, logits, from_logits=True))
-            losses.append((ops.mean(directions[0]) + ops.mean(directions[1])) / 2.0)
+                directions.append(ops.mean(cross_entropy(targets, logits, from_logits=True)))
+            losses.append((directions[0] + directions[1]) / 2.0)
         loss = sum(losses) / len(losses)
         if labels is not None and self.num_classes is not None:
             loss = loss + self._prototype_loss(embeddings, labels, scale)
