@@ -36,7 +36,7 @@ modalities (see `mmzoo list`), or dual_encoder, trained without labels on
 the pairs of --data av_mnist or on two or three modality columns of a
 manifest (the fusions' branches; a label column, "label" or --label-col,
 only adds class-level metrics; a bigger --batch-size gives the loss more
-negatives; --strategy default or mirrored, on one machine); DIR then also
+negatives; --strategy default, mirrored or multi_worker); DIR then also
 receives one index of the test items per modality, ids the manifest's row
 numbers, for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
@@ -159,6 +159,28 @@ def check_strategy(strategy):
 
     if strategy not in STRATEGY_NAMES:
         raise common.UsageError(f"--strategy must be one of {list(STRATEGY_NAMES)}, received {strategy!r}")
+
+
+def cluster_strategy(strategy):
+    """Makes a TensorFlow cluster's strategy now, before TensorFlow runs anything (a manifest's decoding does).
+
+    `tf.distribute.MultiWorkerMirroredStrategy` sets up its collective ops
+    when it is made, which TensorFlow allows only before its first op.
+
+    Args:
+        strategy: The `--strategy` name.
+
+    Returns:
+        The `tf.distribute.MultiWorkerMirroredStrategy` when the name stands
+        for a cluster on TensorFlow, else the name itself.
+    """
+    import keras
+
+    from mmzoo.training.strategy import choose_strategy, get_strategy
+
+    if keras.backend.backend() == "tensorflow" and choose_strategy(strategy)[0] == "multi_worker":
+        return get_strategy(strategy)
+    return strategy
 
 
 def decoding_for(name, columns):
@@ -433,6 +455,9 @@ def run(arguments):
     check_strategy(arguments.strategy)
     check_name(arguments.name)
     preset_options.check_fusion(arguments)
+    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
+        train_contrastive.check_strategy(arguments)
+    strategy = cluster_strategy(arguments.strategy)
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}
         class_names, vectorizer, decoding, row_ids = common.bundled_class_names(arguments.data), None, None, None
@@ -444,7 +469,8 @@ def run(arguments):
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
     if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
         checkpoints = os.path.join(arguments.out, CHECKPOINTS)
-        model, history, metrics = train_contrastive.run(arguments, build, data, row_ids, MODEL_FILE, checkpoints)
+        model, history, metrics = train_contrastive.run(arguments, strategy, build, data, row_ids, MODEL_FILE,
+                                                        checkpoints)
         write_run(arguments, model, history, metrics, vectorizer, decoding)
         with contextlib.suppress(OSError):
             os.rmdir(checkpoints)  # Empty once training ends (the backup is deleted); nothing else to keep.
@@ -457,7 +483,7 @@ def run(arguments):
     start = time.perf_counter()
     model, history = training.fit(
         build, data["train"], validation=data.get("validation"), epochs=arguments.epochs,
-        batch_size=arguments.batch_size, strategy=arguments.strategy, seed=arguments.seed,
+        batch_size=arguments.batch_size, strategy=strategy, seed=arguments.seed,
         checkpoint_dir=os.path.join(arguments.out, CHECKPOINTS), verbose=1 if sys.stdout.isatty() else 2,
         learning_rate="cosine", cache_frozen=bool(presets))
     seconds = time.perf_counter() - start

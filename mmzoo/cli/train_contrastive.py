@@ -14,8 +14,8 @@ from mmzoo.cli import common
 
 CONTRASTIVE_MODELS = ("dual_encoder",)
 """Zoo entries trained on pairs without labels (their entry has no `num_classes`)."""
-ONE_MACHINE_STRATEGIES = ("default", "mirrored")
-"""The strategy kinds a contrastive model trains under: `keras.Model.fit` on one machine, one device or its GPUs."""
+STRATEGIES = ("default", "mirrored", "multi_worker")
+"""The strategy kinds a contrastive model trains under on TensorFlow: one device, a machine's GPUs, a cluster."""
 
 
 def check(arguments):
@@ -90,12 +90,39 @@ def builder(shapes, vocab_size, num_classes=None):
     return build
 
 
-def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
+def check_strategy(arguments):
+    """Refuses a `--strategy` a contrastive model does not train under (`STRATEGIES`).
+
+    Args:
+        arguments: The parsed `train` arguments.
+
+    Raises:
+        UsageError: a `--strategy` that stands for a TPU, or for several
+            processes on another backend than TensorFlow.
+    """
+    import keras
+
+    from mmzoo.training.strategy import choose_strategy
+
+    kind, reason = choose_strategy(arguments.strategy)
+    backend = keras.backend.backend()
+    if kind not in STRATEGIES or (kind == "multi_worker" and backend != "tensorflow"):
+        raise common.UsageError(
+            f"{arguments.name} trains on one device, a machine's devices or a TensorFlow cluster (--strategy "
+            f"default, mirrored or multi_worker with KERAS_BACKEND=tensorflow); --strategy {arguments.strategy} "
+            f"stands for {kind} on {backend} here ({reason})")
+
+
+def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
-    The model trains with plain `fit` on the pairs, under the strategy
-    `--strategy` names when it spans one machine (`ONE_MACHINE_STRATEGIES`;
-    `--batch-size` is per replica, as for the fusions); the labels, when the
+    The model trains on the pairs under the strategy `--strategy` names
+    (`STRATEGIES`; `--batch-size` is per replica, as for the fusions): with
+    plain `fit` on one machine, and in a `TF_CONFIG` cluster with
+    `mmzoo.training.distributed_loop`, which `fit` is under
+    `MultiWorkerMirroredStrategy` (every worker runs the same command and
+    shuffles the pairs alike; only the chief writes the training backup).
+    The labels, when the
     data has them, are used only by a class-aware model (`--class-aware`:
     they enter as its "label" input). The training state is backed up
     after every epoch in `checkpoint_dir` (`mmzoo.training.BackupAndRestore`):
@@ -106,6 +133,8 @@ def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
 
     Args:
         arguments: The parsed `train` arguments.
+        strategy: A strategy name `check_strategy` accepted, or the
+            strategy it stands for (`mmzoo.cli.train.cluster_strategy`).
         build: A function without arguments returning the model (`builder`).
         data: `{split: data}`: `(inputs, labels)` arrays or unbatched
             datasets of `(inputs, labels)` or of `inputs`.
@@ -119,32 +148,24 @@ def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
         per-epoch values}` and the metrics of `metrics.json` ("retrieval":
         `mmzoo.evaluation.cross_modal_metrics` of the test split, class
         level when the data has labels).
-
-    Raises:
-        UsageError: a `--strategy` that stands for several machines or a
-            TPU here.
     """
     import keras
 
     from mmzoo import evaluation, retrieval
-    from mmzoo.training import recipe
+    from mmzoo.training import distributed_loop, recipe
     from mmzoo.training.checkpoints import BackupAndRestore
     from mmzoo.training.compiling import make_optimizer
     from mmzoo.training.fitting import BACKUP_FOLDER
-    from mmzoo.training.strategy import choose_strategy, get_strategy, training_scope
+    from mmzoo.training.strategy import get_strategy, is_chief, is_multi_worker, training_scope
 
-    kind, reason = choose_strategy(arguments.strategy)
-    if kind not in ONE_MACHINE_STRATEGIES:
-        raise common.UsageError(f"{arguments.name} trains on one machine (--strategy default or mirrored); "
-                                f"--strategy {arguments.strategy} stands for {kind} here ({reason})")
-    strategy = get_strategy(arguments.strategy)
+    strategy = get_strategy(strategy)
     samples, batch_size = common.size(data["train"]), arguments.batch_size * strategy.num_replicas_in_sync
     keras.utils.set_random_seed(arguments.seed)
     with strategy.scope():
         model = build()
         model.compile(optimizer=make_optimizer(
             "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
-        backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER))
+        backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER), chief=is_chief(strategy))
         done = backup.restore(model)
     pairs = "pairs and their labels" if arguments.class_aware else "pairs"
     action = f"Resuming after epoch {done}" if done else "Training"
@@ -154,11 +175,15 @@ def run(arguments, build, data, row_ids, model_file, checkpoint_dir):
     train = _training_inputs(data["train"], arguments.class_aware)
     options = dict(epochs=arguments.epochs, initial_epoch=done, callbacks=[backup],
                    verbose=1 if sys.stdout.isatty() else 2)
-    with training_scope(strategy):
-        if isinstance(train, dict):
-            history = model.fit(train, batch_size=batch_size, **options)
-        else:
-            history = model.fit(train.batch(batch_size), shuffle=False, **options)  # shuffled already
+    if is_multi_worker(strategy):
+        history = distributed_loop.train(model, strategy, _cluster_batches(train, batch_size, arguments.seed),
+                                         **{**options, "verbose": options["verbose"] if is_chief(strategy) else 0})
+    else:
+        with training_scope(strategy):
+            if isinstance(train, dict):
+                history = model.fit(train, batch_size=batch_size, **options)
+            else:
+                history = model.fit(train.batch(batch_size), shuffle=False, **options)  # shuffled already
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)
@@ -177,6 +202,16 @@ def _training_inputs(data, class_aware):
     if isinstance(data, tuple):
         return {**data[0], "label": data[1]} if class_aware else data[0]
     return data.map(lambda inputs, label: {**inputs, "label": label}) if class_aware else data
+
+
+def _cluster_batches(train, batch_size, seed):
+    """The global batches of a cluster: whole ones, in an order every worker draws alike (`seed`)."""
+    import tensorflow as tf
+
+    if isinstance(train, dict):
+        count = len(next(iter(train.values())))
+        train = tf.data.Dataset.from_tensor_slices(train).shuffle(count, seed=seed, reshuffle_each_iteration=True)
+    return train.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
 
 
 def _embed_split(model, data, batch_size):

@@ -5,28 +5,31 @@ This loop trains the same compiled model with the same optimizer, losses,
 metrics and callbacks (checkpoints, early stopping, progress bar), and
 returns a `keras.callbacks.History` whose keys are those `fit` logs
 ("loss", "accuracy", "val_loss", ...; "<output>_loss" per output of a
-multitask model).
+multitask model). A model without heads, whose loss is all in
+`model.losses` (a contrastive `mmzoo.retrieval.dual_encoder`), trains on
+batches of inputs alone.
 """
 
 import keras
 import tensorflow as tf
 
+from mmzoo.heads import prediction_layers
 from mmzoo.training.compiling import head_loss_weights, head_losses, head_metrics
 
 
 class _Trackers:
     """The running loss and metrics of one pass (training or validation)."""
 
-    def __init__(self, model, prefix):
+    def __init__(self, model, prefix, headless):
         self.prefix = prefix
-        self.multitask = len(model.outputs) > 1
+        self.multitask = len(model.outputs) > 1 and not headless
         self.loss = keras.metrics.Mean(name="loss")
         self.output_losses = {name: keras.metrics.Mean(name=f"{name}_loss")
                               for name in model.output_names} if self.multitask else {}
-        self.metrics = head_metrics(model)
+        self.metrics = {} if headless else head_metrics(model)
 
     def update(self, labels, predictions, total, parts, regularization):
-        self.loss.update_state(total + regularization)
+        self.loss.update_state(regularization if total is None else total + regularization)
         for name, tracker in self.output_losses.items():
             tracker.update_state(parts[name])
         for name, metrics in self.metrics.items():
@@ -60,6 +63,11 @@ def _by_output(model, values):
     return {model.output_names[0]: values}
 
 
+def _arguments(batch):
+    """The arguments of a step: `(inputs, labels)` of a labelled batch, `(inputs,)` of a batch of inputs alone."""
+    return batch if isinstance(batch, tuple) else (batch,)
+
+
 def _steps(dataset):
     cardinality = int(dataset.cardinality())
     return cardinality if cardinality >= 0 else None
@@ -76,10 +84,12 @@ def train(model, strategy, train_data, validation_data=None, epochs=1, initial_e
     update.
 
     Args:
-        model: A model compiled by `mmzoo.training.compile`, created in
-            `strategy.scope()`.
+        model: A model created in `strategy.scope()`, compiled by
+            `mmzoo.training.compile`, or a model without heads (no
+            `mmzoo.heads.Prediction` layer) compiled with its optimizer alone.
         strategy: The `tf.distribute.Strategy`.
-        train_data: A `tf.data.Dataset` of global batches.
+        train_data: A `tf.data.Dataset` of global batches: `(inputs,
+            labels)`, or inputs alone for a model without heads.
         validation_data: A `tf.data.Dataset` of global batches, or None.
         epochs: Index of the last epoch + 1, as in `keras.Model.fit`.
         initial_epoch: Epoch to start from (when resuming).
@@ -90,42 +100,47 @@ def train(model, strategy, train_data, validation_data=None, epochs=1, initial_e
     Returns:
         A `keras.callbacks.History`.
     """
-    losses = head_losses(model, reduction=None)
-    loss_weights = head_loss_weights(model)
+    headless = not prediction_layers(model)
+    losses = {} if headless else head_losses(model, reduction=None)
+    loss_weights = {} if headless else head_loss_weights(model)
     optimizer = model.optimizer
     with strategy.scope():
-        training = _Trackers(model, "")
-        validating = _Trackers(model, "val_")
+        training = _Trackers(model, "", headless)
+        validating = _Trackers(model, "val_", headless)
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
 
     def compute(inputs, labels, is_training):
         predictions = _by_output(model, model(inputs, training=is_training))
+        regularization = tf.add_n(model.losses) if model.losses else tf.constant(0.0)
+        if not losses:
+            return labels, predictions, None, {}, regularization
         labels = _by_output(model, labels)
         parts = {name: loss(labels[name], predictions[name]) for name, loss in losses.items()}
         total = tf.add_n([loss_weights[name] * part for name, part in parts.items()])
-        regularization = tf.add_n(model.losses) if model.losses else tf.constant(0.0)
         return labels, predictions, total, parts, regularization
 
-    def train_step(inputs, labels):
+    def train_step(inputs, labels=None):
         with tf.GradientTape() as tape:
             labels, predictions, total, parts, regularization = compute(inputs, labels, True)
-            loss = tf.nn.compute_average_loss(total) + tf.nn.scale_regularization_loss(regularization)
+            loss = tf.nn.scale_regularization_loss(regularization)
+            if total is not None:
+                loss += tf.nn.compute_average_loss(total)
             scaled = optimizer.scale_loss(loss)
         gradients = tape.gradient(scaled, model.trainable_variables)
         optimizer.apply_gradients(zip(gradients, model.trainable_variables))
         training.update(labels, predictions, total, parts, regularization)
 
-    def test_step(inputs, labels):
+    def test_step(inputs, labels=None):
         validating.update(*compute(inputs, labels, False))
 
     @tf.function(reduce_retracing=True)
     def distributed_train_step(batch):
-        strategy.run(train_step, args=batch)
+        strategy.run(train_step, args=_arguments(batch))
 
     @tf.function(reduce_retracing=True)
     def distributed_test_step(batch):
-        strategy.run(test_step, args=batch)
+        strategy.run(test_step, args=_arguments(batch))
 
     history = keras.callbacks.History()
     callback_list = keras.callbacks.CallbackList(

@@ -3,50 +3,17 @@
 import contextlib
 import io
 import json
-import pathlib
 
 import keras
 import numpy as np
 import pandas as pd
 import pytest
-import tensorflow as tf
 from cli_runner import assert_one_line_error, run_mmzoo
 from media_files import write_tone
+from pairs_manifest import TEST_ROWS, colour, write_pairs
 
 from mmzoo import datasets, retrieval
 from mmzoo.cli.main import main
-
-COLOURS = {"red": (1, 0, 0), "green": (0, 1, 0), "blue": (0, 0, 1), "yellow": (1, 1, 0)}
-TONES = {"red": 300.0, "green": 600.0, "blue": 1200.0, "yellow": 2400.0}
-ROWS = 64
-TEST_ROWS = [row for row in range(ROWS) if row % 16 < 4]   # 4 rows of each colour
-
-
-def colour(row):
-    return list(COLOURS)[row % len(COLOURS)]
-
-
-def write_pairs(folder, rows=ROWS, labels=True, audio=False):
-    """Writes a manifest of coloured squares and captions naming their colour (and a tone per colour).
-
-    Rows `row % 16 < 4` are the test split, `row % 16 == 4` the validation split.
-    """
-    folder = pathlib.Path(folder)
-    rng = np.random.default_rng(0)
-    records = []
-    for row in range(rows):
-        name = colour(row)
-        pixels = np.clip(np.array(COLOURS[name]) * 200 + rng.normal(0, 20, (16, 16, 3)), 0, 255).astype(np.uint8)
-        (folder / f"square_{row}.png").write_bytes(tf.io.encode_png(pixels).numpy())
-        record = {"photo": f"square_{row}.png", "caption": f"a {name} square",
-                  "split": "test" if row % 16 < 4 else "validation" if row % 16 == 4 else "train"}
-        if audio:
-            record["clip"] = write_tone(folder / f"tone_{row}.wav", sample_rate=16000, frequency=TONES[name]).name
-        if labels:
-            record["label"] = name
-        records.append(record)
-    pd.DataFrame(records).to_csv(folder / "pairs.csv", index=False)
-    return folder / "pairs.csv"
 
 
 def run_in_process(*arguments):
@@ -169,7 +136,7 @@ def test_class_aware_needs_labels_and_a_dual_encoder(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
-def test_train_under_a_one_machine_strategy_and_refuse_a_cluster(tmp_path):
+def test_train_under_a_one_machine_strategy_and_refuse_a_tpu(tmp_path):
     manifest = write_pairs(tmp_path, rows=32)
     printed = run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col",
                              "caption", "--epochs", "1", "--batch-size", "8", "--strategy", "mirrored",
@@ -178,9 +145,9 @@ def test_train_under_a_one_machine_strategy_and_refuse_a_cluster(tmp_path):
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["batch_size"] == 8
     keras.saving.load_model(tmp_path / "run" / "model.keras", safe_mode=True)
     assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
-                                    "--text-col", "caption", "--strategy", "multi_worker",
-                                    "--out", tmp_path / "cluster"), "one machine", "--strategy multi_worker")
-    assert not (tmp_path / "cluster").exists()
+                                    "--text-col", "caption", "--strategy", "tpu", "--out", tmp_path / "tpu"),
+                          "multi_worker", "--strategy tpu")
+    assert not (tmp_path / "tpu").exists()
 
 
 def test_a_run_interrupted_after_an_epoch_resumes_after_it(tmp_path, monkeypatch):

@@ -7,46 +7,22 @@ up before TensorFlow starts, and each worker of a cluster is a process.
 import json
 import os
 import pathlib
-import socket
 import subprocess
 import sys
 
 import keras
 import numpy as np
 import pytest
+from cluster import free_ports, wait_for_all
 
 CHILD = pathlib.Path(__file__).with_name("child.py")
 TIMEOUT = 300
-
-
-def _free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for sock in sockets:
-            sock.bind(("127.0.0.1", 0))
-        return [sock.getsockname()[1] for sock in sockets]
-    finally:
-        for sock in sockets:
-            sock.close()
 
 
 def _start(mode, output, log, env=None, checkpoint_dir=None):
     extra = [str(checkpoint_dir)] if checkpoint_dir else []
     return subprocess.Popen([sys.executable, str(CHILD), mode, str(output), *extra], stdout=log,
                             stderr=subprocess.STDOUT, env=env)
-
-
-def _run(processes_and_logs):
-    """Waits for every process; kills all of them if one fails or times out."""
-    try:
-        for process, log in processes_and_logs:
-            code = process.wait(timeout=TIMEOUT)
-            assert code == 0, pathlib.Path(log.name).read_text()[-3000:]
-    finally:
-        for process, _ in processes_and_logs:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
 
 
 def _result(path):
@@ -58,7 +34,7 @@ def test_two_replicas_match_one_device_with_the_same_global_batch(tmp_path):
     results = {}
     for mode in ("single", "mirrored"):
         with open(tmp_path / f"{mode}.log", "w") as log:
-            _run([(_start(mode, tmp_path / f"{mode}.json", log), log)])
+            wait_for_all([(_start(mode, tmp_path / f"{mode}.json", log), log)], TIMEOUT)
         results[mode] = _result(tmp_path / f"{mode}.json")
     single, mirrored = results["single"]["history"], results["mirrored"]["history"]
     assert single["loss"][-1] < single["loss"][0]
@@ -70,7 +46,7 @@ def test_two_replicas_match_one_device_with_the_same_global_batch(tmp_path):
 @pytest.mark.slow
 def test_two_workers_train_to_identical_weights(tmp_path):
     checkpoints = tmp_path / "run"
-    addresses = [f"127.0.0.1:{port}" for port in _free_ports(2)]
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
     logs = [open(tmp_path / f"worker{index}.log", "w") for index in range(2)]
     try:
         running = []
@@ -79,7 +55,7 @@ def test_two_workers_train_to_identical_weights(tmp_path):
             env = dict(os.environ, TF_CONFIG=json.dumps(tf_config))
             running.append((_start("worker", tmp_path / f"worker{index}.json", log, env=env,
                                    checkpoint_dir=checkpoints), log))
-        _run(running)
+        wait_for_all(running, TIMEOUT)
     finally:
         for log in logs:
             log.close()
