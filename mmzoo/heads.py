@@ -86,6 +86,28 @@ def prediction_layers(model):
     return {name: found[name] for name in model.output_names if name in found}
 
 
+def takes_labels(model):
+    """Returns whether a model trains on labels, or on its inputs alone.
+
+    A model trains on inputs alone when it has no head and carries its own
+    loss: a `mmzoo.layers.ContrastiveLoss` (`mmzoo.retrieval.dual_encoder`),
+    which puts the loss in `model.losses`. Any other model trains on labels
+    (`heads_of` then says when an output lacks a head).
+
+    Args:
+        model: A `keras.Model`.
+
+    Returns:
+        False for a model without heads that carries its own loss, else True.
+
+    Raises:
+        ArgumentTypeError: `model` is not a `keras.Model`.
+    """
+    from mmzoo.layers import ContrastiveLoss
+
+    return bool(prediction_layers(model)) or not any(isinstance(layer, ContrastiveLoss) for layer in model.layers)
+
+
 def heads_of(model):
     """Returns the model's `Prediction` layers by output name, or raises.
 

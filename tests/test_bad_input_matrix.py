@@ -239,6 +239,9 @@ MATRIX = {
     "mmzoo.heads.heads_of": [
         Case("not a model", lambda c: heads.heads_of(3), TypeErr, "model", "3"),
     ],
+    "mmzoo.heads.takes_labels": [
+        Case("not a model", lambda c: heads.takes_labels(None), TypeErr, "model", "None"),
+    ],
     "mmzoo.heads.prediction_layers": [
         Case("not a model", lambda c: heads.prediction_layers("m"), TypeErr, "model", "'m'"),
     ],

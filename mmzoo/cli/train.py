@@ -3,7 +3,6 @@
 TensorFlow is imported only in `run`, after the arguments are checked.
 """
 
-import contextlib
 import os
 import sys
 import time
@@ -472,8 +471,6 @@ def run(arguments):
         model, history, metrics = train_contrastive.run(arguments, strategy, build, data, row_ids, MODEL_FILE,
                                                         checkpoints)
         write_run(arguments, model, history, metrics, vectorizer, decoding)
-        with contextlib.suppress(OSError):
-            os.rmdir(checkpoints)  # Empty once training ends (the backup is deleted); nothing else to keep.
         print(f"{train_contrastive.summary(metrics['retrieval'])}; saved {os.path.join(arguments.out, MODEL_FILE)}")
         return
     resuming = os.path.isdir(arguments.out)

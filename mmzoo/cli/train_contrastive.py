@@ -5,7 +5,6 @@ rows of a manifest decoded as for a fusion); this module checks the
 arguments, builds the model, trains it on the pairs and writes the indexes.
 """
 
-import math
 import os
 import sys
 import time
@@ -116,20 +115,18 @@ def check_strategy(arguments):
 def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
-    The model trains on the pairs under the strategy `--strategy` names
-    (`STRATEGIES`; `--batch-size` is per replica, as for the fusions): with
-    plain `fit` on one machine, and in a `TF_CONFIG` cluster with
-    `mmzoo.training.distributed_loop`, which `fit` is under
-    `MultiWorkerMirroredStrategy` (every worker runs the same command and
-    shuffles the pairs alike; only the chief writes the training backup).
-    The labels, when the
+    The model trains as the fusions do, with `mmzoo.training.fit` (its
+    recipe: Adam with a cosine-decayed learning rate), on the pairs of the
+    training split, under the strategy `--strategy` names (`STRATEGIES`;
+    `--batch-size` is per replica), with the validation pairs' loss as
+    "val_loss" when the data has a validation split. The labels, when the
     data has them, are used only by a class-aware model (`--class-aware`:
-    they enter as its "label" input). The training state is backed up
-    after every epoch in `checkpoint_dir` (`mmzoo.training.BackupAndRestore`):
-    the same command run again after a crash resumes after the last epoch
-    done. Writes into `--out` one `Index` of the test split's items per
-    modality (`mmzoo.retrieval.index_path`): what `mmzoo search` searches;
-    the caller writes the model, history and metrics.
+    they enter as its "label" input). `checkpoint_dir` keeps the best model
+    and the training backup: the same command run again after a crash
+    resumes after the last epoch done. Writes into `--out` one `Index` of
+    the test split's items per modality (`mmzoo.retrieval.index_path`):
+    what `mmzoo search` searches; the caller writes the model, history and
+    metrics.
 
     Args:
         arguments: The parsed `train` arguments.
@@ -141,7 +138,8 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
         row_ids: `{split: manifest row ids}`, or None (bundled data: the ids
             are the positions in the test split).
         model_file: The model's file name inside `--out`.
-        checkpoint_dir: Folder of the training backup inside `--out`.
+        checkpoint_dir: Folder of the best model and the training backup
+            inside `--out`.
 
     Returns:
         A tuple `(model, history, metrics)`: the trained model, `{metric:
@@ -149,41 +147,24 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
         `mmzoo.evaluation.cross_modal_metrics` of the test split, class
         level when the data has labels).
     """
-    import keras
-
-    from mmzoo import evaluation, retrieval
-    from mmzoo.training import distributed_loop, recipe
+    from mmzoo import evaluation, retrieval, training
     from mmzoo.training.checkpoints import BackupAndRestore
-    from mmzoo.training.compiling import make_optimizer
     from mmzoo.training.fitting import BACKUP_FOLDER
-    from mmzoo.training.strategy import get_strategy, is_chief, is_multi_worker, training_scope
 
-    strategy = get_strategy(strategy)
+    strategy = training.get_strategy(strategy)
     samples, batch_size = common.size(data["train"]), arguments.batch_size * strategy.num_replicas_in_sync
-    keras.utils.set_random_seed(arguments.seed)
-    with strategy.scope():
-        model = build()
-        model.compile(optimizer=make_optimizer(
-            "adam", recipe.learning_rate(math.ceil(samples / batch_size), arguments.epochs)))
-        backup = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER), chief=is_chief(strategy))
-        done = backup.restore(model)
+    done = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER)).epochs_done()
     pairs = "pairs and their labels" if arguments.class_aware else "pairs"
     action = f"Resuming after epoch {done}" if done else "Training"
     print(f"{action} {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
           f"({strategy.num_replicas_in_sync} replica(s), batch {batch_size})", flush=True)
     start = time.perf_counter()
-    train = _training_inputs(data["train"], arguments.class_aware)
-    options = dict(epochs=arguments.epochs, initial_epoch=done, callbacks=[backup],
-                   verbose=1 if sys.stdout.isatty() else 2)
-    if is_multi_worker(strategy):
-        history = distributed_loop.train(model, strategy, _cluster_batches(train, batch_size, arguments.seed),
-                                         **{**options, "verbose": options["verbose"] if is_chief(strategy) else 0})
-    else:
-        with training_scope(strategy):
-            if isinstance(train, dict):
-                history = model.fit(train, batch_size=batch_size, **options)
-            else:
-                history = model.fit(train.batch(batch_size), shuffle=False, **options)  # shuffled already
+    validation = data.get("validation")
+    model, history = training.fit(
+        build, _training_inputs(data["train"], arguments.class_aware),
+        validation=None if validation is None else _training_inputs(validation, arguments.class_aware),
+        epochs=arguments.epochs, batch_size=arguments.batch_size, strategy=strategy, seed=arguments.seed,
+        checkpoint_dir=checkpoint_dir, learning_rate="cosine", verbose=1 if sys.stdout.isatty() else 2)
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)
@@ -198,20 +179,12 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
 
 
 def _training_inputs(data, class_aware):
-    """The inputs `fit` takes: the pairs' inputs, with their labels as the "label" input of a class-aware model."""
+    """The inputs `fit` takes: the pairs' inputs, with their labels (if any) as a class-aware model's "label" input."""
     if isinstance(data, tuple):
         return {**data[0], "label": data[1]} if class_aware else data[0]
-    return data.map(lambda inputs, label: {**inputs, "label": label}) if class_aware else data
-
-
-def _cluster_batches(train, batch_size, seed):
-    """The global batches of a cluster: whole ones, in an order every worker draws alike (`seed`)."""
-    import tensorflow as tf
-
-    if isinstance(train, dict):
-        count = len(next(iter(train.values())))
-        train = tf.data.Dataset.from_tensor_slices(train).shuffle(count, seed=seed, reshuffle_each_iteration=True)
-    return train.batch(batch_size, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    if not isinstance(data.element_spec, tuple):
+        return data
+    return data.map(lambda inputs, label: {**inputs, "label": label} if class_aware else inputs)
 
 
 def _embed_split(model, data, batch_size):

@@ -86,22 +86,40 @@ class BackupAndRestore(keras.callbacks.Callback):
         Raises:
             DamagedFileError: the backup's state or weights cannot be read.
         """
-        state_path = os.path.join(self.backup_dir, STATE_FILE)
-        remedy = (f"Delete the folder {self.backup_dir!r} to train from the start (the best model next to it "
-                  "is kept).")
-        state = read_json(state_path, kind="training backup state JSON", remedy=remedy, argument="backup_dir",
-                          value=self.backup_dir)
+        state = self._state()
         if state is None:
             return 0
         if model.optimizer is not None and not model.optimizer.built:
             model.optimizer.build(model.trainable_variables)
-        with reading(state_path, "training backup state JSON", remedy, argument="backup_dir", value=self.backup_dir):
-            weights = os.path.join(self.backup_dir, state["weights"])
-            epoch = int(state["epoch"])
-        with reading(weights, "training backup weights", remedy, argument="backup_dir", value=self.backup_dir):
+        weights, epoch = os.path.join(self.backup_dir, state["weights"]), state["epoch"]
+        with reading(weights, "training backup weights", self._remedy(), argument="backup_dir",
+                     value=self.backup_dir):
             model.load_weights(weights)
         logger.info("Restored the training state after epoch %d from %s.", epoch, self.backup_dir)
         return epoch
+
+    def epochs_done(self):
+        """Returns the number of epochs the backup holds (0 without one), without loading it.
+
+        Raises:
+            DamagedFileError: the backup's state cannot be read.
+        """
+        state = self._state()
+        return 0 if state is None else state["epoch"]
+
+    def _remedy(self):
+        return f"Delete the folder {self.backup_dir!r} to train from the start (the best model next to it is kept)."
+
+    def _state(self):
+        """The backup's `{"epoch": int, "weights": file name}`, or None without a backup."""
+        state_path = os.path.join(self.backup_dir, STATE_FILE)
+        state = read_json(state_path, kind="training backup state JSON", remedy=self._remedy(),
+                          argument="backup_dir", value=self.backup_dir)
+        if state is None:
+            return None
+        with reading(state_path, "training backup state JSON", self._remedy(), argument="backup_dir",
+                     value=self.backup_dir):
+            return {"epoch": int(state["epoch"]), "weights": state["weights"]}
 
     def on_epoch_end(self, epoch, logs=None):
         done = epoch + 1

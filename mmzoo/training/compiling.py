@@ -3,7 +3,7 @@
 import keras
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.heads import heads_of
+from mmzoo.heads import heads_of, takes_labels
 
 LOSSES = {
     "multiclass": keras.losses.SparseCategoricalCrossentropy,
@@ -133,7 +133,9 @@ def compile(model, optimizer="adam", learning_rate=None, jit_compile="auto"):
     | `regression` | mean squared error              | MAE            |
 
     A multitask model gets one loss per output, weighted by the heads'
-    `loss_weight`. Under a `tf.distribute` strategy, call it inside
+    `loss_weight`. A model without heads that carries its own loss
+    (`mmzoo.heads.takes_labels` is False: `mmzoo.retrieval.dual_encoder`)
+    gets its optimizer alone: its loss is in `model.losses`. Under a `tf.distribute` strategy, call it inside
     `strategy.scope()` (as `mmzoo.training.fit` does).
 
     Example:
@@ -141,7 +143,7 @@ def compile(model, optimizer="adam", learning_rate=None, jit_compile="auto"):
         >>> model = mmzoo.training.compile(model, learning_rate=1e-3)
 
     Args:
-        model: A model built by `mmzoo.build_model`.
+        model: A model built by `mmzoo.build_model`, or a dual encoder.
         optimizer: A Keras optimizer name or `keras.optimizers.Optimizer`.
         learning_rate: A positive float or a learning-rate schedule; None
             keeps the optimizer's own.
@@ -156,8 +158,11 @@ def compile(model, optimizer="adam", learning_rate=None, jit_compile="auto"):
         ValueError: an output was not made by an mmzoo head, the optimizer
             name is unknown, or the learning rate is not positive.
     """
-    losses = head_losses(model)
     optimizer = make_optimizer(optimizer, learning_rate)
+    if not takes_labels(model):
+        model.compile(optimizer=optimizer, jit_compile=jit_compile)
+        return model
+    losses = head_losses(model)
     model.compile(
         optimizer=optimizer,
         loss=_single_or_dict(model, losses),

@@ -3,14 +3,18 @@
 Data is either a `tf.data.Dataset` of `(inputs, labels)` elements, batched
 or not, or a tuple `(inputs, labels)` of numpy arrays; `inputs` is a dict
 keyed by modality (the model's input names) and `labels` an array, or for a
-multitask model a dict keyed by output name.
+multitask model a dict keyed by output name. A model without heads
+(`mmzoo.heads.takes_labels` is False, e.g. a contrastive dual encoder)
+trains on `inputs` alone: a dict of numpy arrays, or a dataset of such
+dicts.
 """
 
 import numpy as np
 import tensorflow as tf
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
-from mmzoo.heads import heads_of
+from mmzoo.heads import heads_of, takes_labels
+from mmzoo.retrieval.encoders import LABEL_INPUT
 from mmzoo.training.values import FIRST_BATCHES, check_input_values, expects_unit_images, reads_missing_marks
 
 
@@ -21,16 +25,31 @@ def model_inputs(model):
     return {tensor.name: tensor for tensor in model.inputs}
 
 
-def _split(data, argument):
-    """Returns `(inputs, labels)` as specs (dataset) or numpy arrays (tuple)."""
+def _split(data, argument, labelled=True):
+    """Returns `(inputs, labels)` as specs (dataset) or numpy arrays; labels are None for unlabelled data."""
     if isinstance(data, tf.data.Dataset):
         spec = data.element_spec
+        if not labelled:
+            if not isinstance(spec, dict):
+                raise ConfigurationError(
+                    f"`{argument}` must yield inputs alone, dicts keyed by modality, for a model without heads "
+                    f"(its loss is in model.losses). Received: {argument} with elements {spec}"
+                )
+            return spec, None
         if not isinstance(spec, tuple) or len(spec) != 2:
             raise ConfigurationError(
                 f"`{argument}` must yield (inputs, labels) pairs. Received: {argument} "
                 f"with elements {spec}"
             )
         return spec
+    if not labelled:
+        if not isinstance(data, dict):
+            raise ArgumentTypeError(
+                f"`{argument}` must be a dict of numpy arrays keyed by modality, or a tf.data.Dataset of such "
+                "dicts, for a model without heads (it trains on inputs alone). "
+                f"Received: {argument} of type {type(data).__name__}"
+            )
+        return {name: np.asarray(value) for name, value in data.items()}, None
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise ArgumentTypeError(
             f"`{argument}` must be a tf.data.Dataset of (inputs, labels) or a tuple "
@@ -139,12 +158,13 @@ def _check_label(argument, name, task, units, shape, values):
 
 def _check_sizes(argument, inputs, labels):
     arrays = dict(inputs)
-    arrays.update(labels if isinstance(labels, dict) else {"labels": labels})
+    if labels is not None:
+        arrays.update(labels if isinstance(labels, dict) else {"labels": labels})
     sizes = {name: value.shape[0] if value.ndim else 0 for name, value in arrays.items()}
     if len(set(sizes.values())) != 1 or 0 in sizes.values():
         raise ConfigurationError(
-            f"The inputs and labels of `{argument}` must hold the same, non-zero number of "
-            f"samples. Received: {argument} sizes={sizes}"
+            f"The inputs{'' if labels is None else ' and labels'} of `{argument}` must hold the same, non-zero "
+            f"number of samples. Received: {argument} sizes={sizes}"
         )
 
 
@@ -175,17 +195,20 @@ def check_data(data, argument, model):
     and the values of its first `FIRST_BATCHES` batches are checked.
 
     Args:
-        data: A `tf.data.Dataset` or a tuple `(inputs, labels)`.
+        data: A `tf.data.Dataset` or a tuple `(inputs, labels)`; for a
+            model without heads, inputs alone (a dict or a dataset of dicts).
         argument: The argument's name, used in messages ("train", ...).
-        model: The model to train, built by `mmzoo.build_model`.
+        model: The model to train, built by `mmzoo.build_model` (or a
+            model without heads, such as `mmzoo.retrieval.dual_encoder`).
 
     Raises:
         TypeError: `data` or its inputs have the wrong type.
         ValueError: names, shapes, sizes or label values do not fit.
     """
-    heads = heads_of(model)
+    labelled = takes_labels(model)
+    heads = heads_of(model) if labelled else {}
     expected = model_inputs(model)
-    inputs, labels = _split(data, argument)
+    inputs, labels = _split(data, argument, labelled)
     if not isinstance(inputs, dict):
         raise ArgumentTypeError(
             f"The inputs of `{argument}` must be a dict keyed by modality. "
@@ -201,7 +224,9 @@ def check_data(data, argument, model):
     for name, value in inputs.items():
         _check_input(argument, name, tuple(value.shape[skip:]), value.dtype, expected[name])
 
-    if len(heads) > 1 or isinstance(labels, dict):
+    if not labelled:
+        labels = {}
+    elif len(heads) > 1 or isinstance(labels, dict):
         if not isinstance(labels, dict):
             raise ConfigurationError(
                 f"The labels of `{argument}` must be a dict keyed by output name {list(heads)} "
@@ -215,24 +240,50 @@ def check_data(data, argument, model):
         label = labels[name]
         _check_label(argument, name, head.task, units[name], tuple(label.shape[skip:]),
                      None if is_dataset else label)
-    batches = _first_batches(data, skip) if is_dataset else [(inputs, labels)]
+    batches = _first_batches(data, skip, labelled) if is_dataset else [(inputs, labels)]
     reads_missing, unit_images = reads_missing_marks(model), expects_unit_images(model)
+    classes = None if labelled else _input_classes(model)
     for number, (batch_inputs, batch_labels) in enumerate(batches):
         where = f" (batch {number} of the first {FIRST_BATCHES})" if is_dataset else ""
         for name, value in batch_inputs.items():
             if name in expected:
                 check_input_values(argument, name, value, reads_missing, unit_images, where)
+        if classes is not None:
+            _check_class_input(argument, batch_inputs[LABEL_INPUT], classes, where)
         if is_dataset:
             batch_labels = batch_labels if isinstance(batch_labels, dict) else {next(iter(heads)): batch_labels}
             for name, head in heads.items():
                 _check_label_values(argument, name, head.task, units[name], batch_labels[name], where)
 
 
-def _first_batches(dataset, batched):
-    """The first `FIRST_BATCHES` batches of a dataset as numpy `(inputs, labels)`."""
+def _input_classes(model):
+    """The number of classes of a class-aware dual encoder's "label" input, or None for another model."""
+    from mmzoo.layers import ContrastiveLoss
+
+    if LABEL_INPUT not in model_inputs(model):
+        return None
+    return next((layer.num_classes for layer in model.layers if isinstance(layer, ContrastiveLoss)), None)
+
+
+def _check_class_input(argument, values, classes, where):
+    """Raises unless the "label" input holds class ids 0..classes - 1."""
+    values = np.asarray(values)
+    if values.size and (values.dtype.kind not in "biuf" or not np.all(np.isfinite(values))
+                        or values.min() < 0 or values.max() >= classes or not np.all(np.mod(values, 1) == 0)):
+        shown = (f"dtype={values.dtype}" if values.dtype.kind not in "biuf"
+                 else f"values from {values.min()} to {values.max()}")
+        raise ConfigurationError(
+            f"Input {LABEL_INPUT!r} of `{argument}`{where} must hold class ids 0..{classes - 1} (the model's "
+            f"prototypes are {classes} classes). Received: {argument}[{LABEL_INPUT!r}] {shown}"
+        )
+
+
+def _first_batches(dataset, batched, labelled):
+    """The first `FIRST_BATCHES` batches of a dataset as numpy `(inputs, labels)` (labels `{}` when unlabelled)."""
     if not batched:
         dataset = dataset.batch(64)
-    return [tf.nest.map_structure(np.asarray, element) for element in dataset.take(FIRST_BATCHES)]
+    batches = [tf.nest.map_structure(np.asarray, element) for element in dataset.take(FIRST_BATCHES)]
+    return batches if labelled else [(inputs, {}) for inputs in batches]
 
 
 def _data_options():
@@ -242,7 +293,7 @@ def _data_options():
 
 
 def to_dataset(data, model, global_batch_size, shuffle=False, seed=None, drop_remainder=False):
-    """Returns a batched `tf.data.Dataset` of `(inputs, labels)`.
+    """Returns a batched `tf.data.Dataset` of `(inputs, labels)`, or of inputs for a model without heads.
 
     Numpy data is (optionally) shuffled each epoch and batched by
     `global_batch_size`; a dataset of single samples is batched; a dataset
@@ -260,15 +311,16 @@ def to_dataset(data, model, global_batch_size, shuffle=False, seed=None, drop_re
             need whole batches.
 
     Returns:
-        A `tf.data.Dataset`.
+        A `tf.data.Dataset` (of inputs alone for a model without heads).
     """
+    labelled = takes_labels(model)
     if isinstance(data, tf.data.Dataset):
-        inputs_spec = data.element_spec[0]
+        inputs_spec = data.element_spec[0] if labelled else data.element_spec
         if not _batched("data", inputs_spec, model_inputs(model)):
             data = data.batch(global_batch_size, drop_remainder=drop_remainder)
         return data.prefetch(tf.data.AUTOTUNE)
-    inputs, labels = _split(data, "data")
-    tensors = tf.nest.map_structure(tf.convert_to_tensor, (inputs, labels))
+    inputs, labels = _split(data, "data", labelled)
+    tensors = tf.nest.map_structure(tf.convert_to_tensor, (inputs, labels) if labelled else inputs)
     count = len(next(iter(inputs.values())))
     indices = tf.data.Dataset.range(count)
     if shuffle:

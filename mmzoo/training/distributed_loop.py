@@ -13,20 +13,20 @@ batches of inputs alone.
 import keras
 import tensorflow as tf
 
-from mmzoo.heads import prediction_layers
+from mmzoo.heads import takes_labels
 from mmzoo.training.compiling import head_loss_weights, head_losses, head_metrics
 
 
 class _Trackers:
     """The running loss and metrics of one pass (training or validation)."""
 
-    def __init__(self, model, prefix, headless):
+    def __init__(self, model, prefix, labelled):
         self.prefix = prefix
-        self.multitask = len(model.outputs) > 1 and not headless
+        self.multitask = len(model.outputs) > 1 and labelled
         self.loss = keras.metrics.Mean(name="loss")
         self.output_losses = {name: keras.metrics.Mean(name=f"{name}_loss")
                               for name in model.output_names} if self.multitask else {}
-        self.metrics = {} if headless else head_metrics(model)
+        self.metrics = head_metrics(model) if labelled else {}
 
     def update(self, labels, predictions, total, parts, regularization):
         self.loss.update_state(regularization if total is None else total + regularization)
@@ -85,8 +85,8 @@ def train(model, strategy, train_data, validation_data=None, epochs=1, initial_e
 
     Args:
         model: A model created in `strategy.scope()`, compiled by
-            `mmzoo.training.compile`, or a model without heads (no
-            `mmzoo.heads.Prediction` layer) compiled with its optimizer alone.
+            `mmzoo.training.compile`: with heads, or without heads and
+            carrying its own loss (`mmzoo.heads.takes_labels`).
         strategy: The `tf.distribute.Strategy`.
         train_data: A `tf.data.Dataset` of global batches: `(inputs,
             labels)`, or inputs alone for a model without heads.
@@ -100,13 +100,13 @@ def train(model, strategy, train_data, validation_data=None, epochs=1, initial_e
     Returns:
         A `keras.callbacks.History`.
     """
-    headless = not prediction_layers(model)
-    losses = {} if headless else head_losses(model, reduction=None)
-    loss_weights = {} if headless else head_loss_weights(model)
+    labelled = takes_labels(model)
+    losses = head_losses(model, reduction=None) if labelled else {}
+    loss_weights = head_loss_weights(model) if labelled else {}
     optimizer = model.optimizer
     with strategy.scope():
-        training = _Trackers(model, "", headless)
-        validating = _Trackers(model, "val_", headless)
+        training = _Trackers(model, "", labelled)
+        validating = _Trackers(model, "val_", labelled)
         if not optimizer.built:
             optimizer.build(model.trainable_variables)
 

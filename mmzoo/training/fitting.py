@@ -9,6 +9,7 @@ import tensorflow as tf
 
 from mmzoo._checks import check_bool, check_non_negative_int, check_positive_int, check_positive_number
 from mmzoo.errors import ArgumentTypeError, ConfigurationError
+from mmzoo.heads import takes_labels
 from mmzoo.training import distributed_loop, recipe
 from mmzoo.training.auxiliary import with_auxiliary_heads
 from mmzoo.training.caching import cache_features, feature_model, frozen_branches
@@ -16,8 +17,8 @@ from mmzoo.training.checkpoints import BackupAndRestore, BestModelCheckpoint
 from mmzoo.training.compiling import compile as compile_model
 from mmzoo.training.data import check_data, to_dataset
 from mmzoo.training.precision import dtype_policy, mixed_policy_name
-from mmzoo.training.strategy import (check_backend, choose_strategy, get_strategy, is_chief, is_multi_worker,
-                                     training_scope)
+from mmzoo.training.strategy import (KerasDataParallel, check_backend, choose_strategy, get_strategy, is_chief,
+                                     is_multi_worker, training_scope)
 from mmzoo.training.values import LossGuard
 
 logger = logging.getLogger(__name__)
@@ -38,14 +39,17 @@ def _check_arguments(build_fn_or_model, train, validation, epochs, batch_size, s
     for name, data in (("train", train), ("validation", validation)):
         if name == "validation" and data is None:
             continue
-        if not isinstance(data, (tf.data.Dataset, tuple, list)):
+        if not isinstance(data, (tf.data.Dataset, tuple, list, dict)):
             raise ArgumentTypeError(
                 f"`{name}` must be a tf.data.Dataset of (inputs, labels) or a tuple (inputs, labels) "
-                f"of numpy arrays. Received: {name} of type {type(data).__name__}"
+                f"of numpy arrays (for a dual encoder: inputs alone, a dict of arrays or a dataset of dicts). "
+                f"Received: {name} of type {type(data).__name__}"
             )
     check_positive_int("epochs", epochs)
     check_positive_int("batch_size", batch_size)
-    if not isinstance(strategy, tf.distribute.Strategy):
+    if isinstance(strategy, KerasDataParallel):
+        pass
+    elif not isinstance(strategy, tf.distribute.Strategy):
         choose_strategy(strategy)
     elif strategy is not tf.distribute.get_strategy():
         check_backend("given", strategy)
@@ -176,7 +180,10 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
     (under the mixed policy if asked), compiled with the losses and metrics
     its heads call for (`mmzoo.training.compile`), and trained with
     `keras.Model.fit`, or under `MultiWorkerMirroredStrategy` with a
-    distributed training loop that gives the same result type.
+    distributed training loop that gives the same result type. A model
+    without heads that carries its own loss (`mmzoo.retrieval.dual_encoder`)
+    trains the same way on its inputs alone: the pairs, and for a
+    class-aware one their "label" input.
 
     With `checkpoint_dir`, the best model so far (by "val_loss", or "loss"
     without validation data) is kept as `checkpoint_dir/best.keras`, and
@@ -199,21 +206,24 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
 
     Args:
         build_fn_or_model: A function without arguments returning a model
-            built by `mmzoo.build_model`, or such a model (only with the
-            default strategy, since its variables already live somewhere).
+            built by `mmzoo.build_model` or `mmzoo.retrieval.dual_encoder`,
+            or such a model (only with the default strategy, since its
+            variables already live somewhere).
         train: A `tf.data.Dataset` of `(inputs, labels)` (single samples,
             batched here, or batches, used as they are) or a tuple
             `(inputs, labels)` of numpy arrays. `inputs` is a dict keyed by
             the model's input names; `labels` an array, or a dict keyed by
-            output name for a multitask model.
+            output name for a multitask model. For a dual encoder, the
+            inputs alone: a dict of arrays, or a dataset of such dicts.
         validation: Validation data in the same forms, or None.
         epochs: Number of epochs, a positive integer.
         batch_size: Samples per replica and step; the global batch is
             `batch_size * strategy.num_replicas_in_sync`. Not used for a
             dataset that is already batched.
         strategy: A name for `mmzoo.training.get_strategy` ("auto",
-            "default", "mirrored", "multi_worker", "tpu") or a
-            `tf.distribute.Strategy`. On JAX, "multi_worker" (or "auto" in
+            "default", "mirrored", "multi_worker", "tpu"), a
+            `tf.distribute.Strategy`, or the `KerasDataParallel` it gives on
+            JAX. On JAX, "multi_worker" (or "auto" in
             a cluster) trains over the processes of
             `strategy.JAX_CLUSTER_VARIABLES`: every process runs the same
             call on the same data; each takes its share of every batch;
@@ -289,6 +299,11 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
         _check_placement(build_fn_or_model, strategy)
     policy = mixed_policy_name(strategy) if mixed_precision else None
     model = _build(build_fn_or_model, strategy, policy)
+    if auxiliary_heads is not None and not takes_labels(model):
+        raise ConfigurationError(
+            f"Auxiliary heads classify each branch's features, and {model.name!r} has no head and no labels to "
+            f"train them on: leave auxiliary_heads=None. Received: auxiliary_heads={auxiliary_heads!r}"
+        )
     check_data(train, "train", model)
     if validation is not None:
         check_data(validation, "validation", model)

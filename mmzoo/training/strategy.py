@@ -242,7 +242,7 @@ def get_strategy(strategy="auto"):
         strategy: "auto", "default", "mirrored" (all GPUs of this machine,
             or the CPU), "multi_worker" (`TF_CONFIG` cluster; on JAX the
             `JAX_CLUSTER_VARIABLES`), "tpu", or a
-            `tf.distribute.Strategy`, returned as is.
+            `tf.distribute.Strategy` or `KerasDataParallel`, returned as is.
 
     Returns:
         A `tf.distribute.Strategy`, or a `KerasDataParallel` on JAX.
@@ -254,6 +254,8 @@ def get_strategy(strategy="auto"):
             "multi_worker" on JAX lacks one of `JAX_CLUSTER_VARIABLES`.
         TypeError: `strategy` is neither a string nor a strategy.
     """
+    if isinstance(strategy, KerasDataParallel):
+        return strategy
     if isinstance(strategy, tf.distribute.Strategy):
         if strategy is not tf.distribute.get_strategy():
             check_backend("given", strategy)

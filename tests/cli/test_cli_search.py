@@ -96,6 +96,7 @@ def test_train_dual_encoder_writes_model_metrics_and_indexes(tmp_path):
     for direction in ("audio->image", "image->audio"):
         assert metrics["retrieval"][direction]["class"]["recall@1"] > 0.25, metrics   # chance: 0.1
     assert sorted(path.name for path in out.iterdir()) == [
-        "history.json", "metrics.json", "model.audio.index.npz", "model.image.index.npz", "model.keras"]
+        "checkpoints", "history.json", "metrics.json", "model.audio.index.npz", "model.image.index.npz",
+        "model.keras"]
     search = run_mmzoo("search", out / "model.keras", "--query", "av_mnist:3", "--modality", "image")
     assert search.returncode == 0 and search.stdout.count("  digit ") == 5, search.stderr

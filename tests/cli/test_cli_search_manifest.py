@@ -37,8 +37,11 @@ def trained(tmp_path_factory):
 def test_train_writes_the_model_its_decoding_the_metrics_and_indexes_of_the_test_rows(trained):
     _, out = trained
     assert sorted(path.name for path in out.iterdir()) == [
-        "history.json", "metrics.json", "model.image.index.npz", "model.keras", "model.preprocessing.json",
-        "model.text.index.npz", "model.text.vocab.json"]
+        "checkpoints", "history.json", "metrics.json", "model.image.index.npz", "model.keras",
+        "model.preprocessing.json", "model.text.index.npz", "model.text.vocab.json"]
+    assert sorted(path.name for path in (out / "checkpoints").iterdir()) == ["best.json", "best.keras"]
+    history = json.loads((out / "history.json").read_text())
+    assert sorted(history) == ["loss", "val_loss"] and len(history["val_loss"]) == 3   # the validation rows
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["samples"] == len(TEST_ROWS) and metrics["split"] == "test"
     assert sorted(metrics["retrieval"]) == ["image->text", "text->image"]

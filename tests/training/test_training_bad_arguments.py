@@ -41,7 +41,11 @@ CASES = [
     ("fractional epochs", lambda x, y: dict(epochs=2.5), TypeError, ["Received: epochs=2.5"], False),
     ("zero batch size", lambda x, y: dict(batch_size=0), ValueError, ["Received: batch_size=0"], False),
     ("negative batch size", lambda x, y: dict(batch_size=-8), ValueError, ["Received: batch_size=-8"], False),
-    ("train not data", lambda x, y: dict(train=x), TypeError, ["`train`", "Received: train of type dict"], False),
+    # Inputs alone are the data of a model without heads: the model is built to tell.
+    ("train without labels", lambda x, y: dict(train=x), TypeError,
+     ["`train`", "(inputs, labels)", "Received: train of type dict"], True),
+    ("train not data", lambda x, y: dict(train=[x]), TypeError, ["`train`", "Received: train of type list"], True),
+    ("train a number", lambda x, y: dict(train=3), TypeError, ["`train`", "Received: train of type int"], False),
     ("negative seed", lambda x, y: dict(seed=-1), ValueError, ["Received: seed=-1"], False),
     ("mixed precision not a bool", lambda x, y: dict(mixed_precision="yes"), TypeError,
      ["Received: mixed_precision='yes'"], False),
