@@ -35,7 +35,7 @@ modalities (see `mmzoo list`), or dual_encoder, trained without labels on
 the pairs of --data av_mnist or on two or three modality columns of a
 manifest (the fusions' branches; a label column, "label" or --label-col,
 only adds class-level metrics; a bigger --batch-size gives the loss more
-negatives; --strategy default, mirrored or multi_worker); DIR then also
+negatives, whose count --strategy multiplies like the batch); DIR then also
 receives one index of the test items per modality, ids the manifest's row
 numbers, for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
@@ -454,8 +454,6 @@ def run(arguments):
     check_strategy(arguments.strategy)
     check_name(arguments.name)
     preset_options.check_fusion(arguments)
-    if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
-        train_contrastive.check_strategy(arguments)
     strategy = cluster_strategy(arguments.strategy)
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}

@@ -13,8 +13,6 @@ from mmzoo.cli import common
 
 CONTRASTIVE_MODELS = ("dual_encoder",)
 """Zoo entries trained on pairs without labels (their entry has no `num_classes`)."""
-STRATEGIES = ("default", "mirrored", "multi_worker")
-"""The strategy kinds a contrastive model trains under on TensorFlow: one device, a machine's GPUs, a cluster."""
 
 
 def check(arguments):
@@ -89,36 +87,13 @@ def builder(shapes, vocab_size, num_classes=None):
     return build
 
 
-def check_strategy(arguments):
-    """Refuses a `--strategy` a contrastive model does not train under (`STRATEGIES`).
-
-    Args:
-        arguments: The parsed `train` arguments.
-
-    Raises:
-        UsageError: a `--strategy` that stands for a TPU, or for several
-            processes on another backend than TensorFlow.
-    """
-    import keras
-
-    from mmzoo.training.strategy import choose_strategy
-
-    kind, reason = choose_strategy(arguments.strategy)
-    backend = keras.backend.backend()
-    if kind not in STRATEGIES or (kind == "multi_worker" and backend != "tensorflow"):
-        raise common.UsageError(
-            f"{arguments.name} trains on one device, a machine's devices or a TensorFlow cluster (--strategy "
-            f"default, mirrored or multi_worker with KERAS_BACKEND=tensorflow); --strategy {arguments.strategy} "
-            f"stands for {kind} on {backend} here ({reason})")
-
-
 def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
     The model trains as the fusions do, with `mmzoo.training.fit` (its
     recipe: Adam with a cosine-decayed learning rate), on the pairs of the
-    training split, under the strategy `--strategy` names (`STRATEGIES`;
-    `--batch-size` is per replica), with the validation pairs' loss as
+    training split, under the strategy `--strategy` names, as the fusions
+    (`--batch-size` is per replica), with the validation pairs' loss as
     "val_loss" when the data has a validation split. The labels, when the
     data has them, are used only by a class-aware model (`--class-aware`:
     they enter as its "label" input). `checkpoint_dir` keeps the best model
@@ -130,8 +105,8 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
 
     Args:
         arguments: The parsed `train` arguments.
-        strategy: A strategy name `check_strategy` accepted, or the
-            strategy it stands for (`mmzoo.cli.train.cluster_strategy`).
+        strategy: The `--strategy` name, or the strategy it stands for
+            (`mmzoo.cli.train.cluster_strategy`).
         build: A function without arguments returning the model (`builder`).
         data: `{split: data}`: `(inputs, labels)` arrays or unbatched
             datasets of `(inputs, labels)` or of `inputs`.

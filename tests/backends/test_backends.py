@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -129,22 +130,28 @@ def test_export_on_another_backend_is_a_clear_error_before_any_file(tmp_path):
     assert not list(tmp_path.iterdir())
 
 
-@needs("jax")
-def test_multi_worker_on_jax_trains_one_model_over_two_processes(tmp_path):
-    """Two local processes form a JAX cluster (`keras.distribution.initialize`, gloo on CPU)."""
+WORKER = ROOT / "tests" / "backends" / "jax_cluster_worker.py"
+
+
+def _jax_environment(**variables):
+    environment = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3", **variables,
+                   "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    environment.pop("XLA_FLAGS", None)
+    return environment
+
+
+def _jax_cluster(tmp_path, *arguments):
+    """Runs `jax_cluster_worker.py` as the two processes of a local JAX cluster; returns their reports."""
     with socket.socket() as probe:
         probe.bind(("localhost", 0))
         port = probe.getsockname()[1]
     workers = []
     for process in range(2):
-        environment = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3",
-                       "KERAS_DISTRIBUTION_JOB_ADDRESSES": f"localhost:{port}",
-                       "KERAS_DISTRIBUTION_NUM_PROCESSES": "2", "KERAS_DISTRIBUTION_PROCESS_ID": str(process),
-                       "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-        environment.pop("XLA_FLAGS", None)
+        environment = _jax_environment(KERAS_DISTRIBUTION_JOB_ADDRESSES=f"localhost:{port}",
+                                       KERAS_DISTRIBUTION_NUM_PROCESSES="2",
+                                       KERAS_DISTRIBUTION_PROCESS_ID=str(process))
         workers.append(subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "backends" / "jax_cluster_worker.py"),
-             str(tmp_path / f"checkpoints-{process}"), "auto"],
+            [sys.executable, str(WORKER), str(tmp_path / f"checkpoints-{process}"), "auto", *arguments],
             env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     try:
         outputs = [worker.communicate(timeout=300) for worker in workers]
@@ -160,7 +167,30 @@ def test_multi_worker_on_jax_trains_one_model_over_two_processes(tmp_path):
     for report in reports:
         assert (report["processes"], report["strategy"], report["replicas"]) == (2, "KerasDataParallel", 2)
     assert reports[0]["weights"] == reports[1]["weights"], "the two processes hold different models"
-    assert reports[0]["accuracy"] == reports[1]["accuracy"]
-    assert reports[0]["accuracy"][-1] > 0.9
+    assert reports[0]["history"] == reports[1]["history"]
     assert (tmp_path / "checkpoints-0" / "best.keras").is_file(), "process 0 wrote no checkpoint"
     assert not (tmp_path / "checkpoints-1").exists(), "process 1 wrote checkpoints too"
+    return reports
+
+
+@needs("jax")
+def test_multi_worker_on_jax_trains_one_model_over_two_processes(tmp_path):
+    """Two local processes form a JAX cluster (`keras.distribution.initialize`, gloo on CPU)."""
+    reports = _jax_cluster(tmp_path)
+    assert reports[0]["history"]["accuracy"][-1] > 0.9
+
+
+@pytest.mark.slow
+@needs("jax")
+def test_a_dual_encoder_on_a_jax_cluster_trains_as_on_one_device_with_the_whole_batch(tmp_path):
+    """The contrastive loss sees the global batch: two processes of 16 pairs step as one device on 32."""
+    reports = _jax_cluster(tmp_path, "dual_encoder")
+    reference = subprocess.run([sys.executable, str(WORKER), str(tmp_path / "reference"), "default", "dual_encoder"],
+                               env=_jax_environment(), capture_output=True, text=True, timeout=300)
+    assert reference.returncode == 0, reference.stderr[-3000:]
+    one_device = json.loads(reference.stdout.strip().splitlines()[-1])
+    assert one_device["replicas"] == 1
+    losses = reports[0]["history"]["loss"]
+    assert losses[-1] < 0.8 * losses[0], losses
+    np.testing.assert_allclose(losses, one_device["history"]["loss"], rtol=1e-4)
+    np.testing.assert_allclose(reports[0]["weights"], one_device["weights"], rtol=1e-3, atol=1e-3)

@@ -139,7 +139,7 @@ def test_class_aware_needs_labels_and_a_dual_encoder(tmp_path):
     assert not (tmp_path / "run").exists()
 
 
-def test_train_under_a_one_machine_strategy_and_refuse_a_tpu(tmp_path):
+def test_train_under_a_strategy_and_say_when_it_is_not_there(tmp_path):
     manifest = write_pairs(tmp_path, rows=32)
     printed = run_in_process("train", "dual_encoder", "--data", manifest, "--image-col", "photo", "--text-col",
                              "caption", "--epochs", "1", "--batch-size", "8", "--strategy", "mirrored",
@@ -149,7 +149,7 @@ def test_train_under_a_one_machine_strategy_and_refuse_a_tpu(tmp_path):
     keras.saving.load_model(tmp_path / "run" / "model.keras", safe_mode=True)
     assert_one_line_error(run_mmzoo("train", "dual_encoder", "--data", manifest, "--image-col", "photo",
                                     "--text-col", "caption", "--strategy", "tpu", "--out", tmp_path / "tpu"),
-                          "multi_worker", "--strategy tpu")
+                          "needs a TPU", "strategy='tpu'")
     assert not (tmp_path / "tpu").exists()
 
 
