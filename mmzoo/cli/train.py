@@ -34,8 +34,8 @@ on audio feature vectors) or a zoo classifier whose inputs are the data's
 modalities (see `mmzoo list`), or dual_encoder, trained without labels on
 the pairs of --data av_mnist or on two or three modality columns of a
 manifest (the fusions' branches; a label column, "label" or --label-col,
-only adds class-level metrics; a bigger --batch-size gives the loss more
-negatives, whose count --strategy multiplies like the batch); DIR then also
+only adds class-level metrics; a bigger --batch-size, which is per replica,
+gives the loss more negatives); DIR then also
 receives one index of the test items per modality, ids the manifest's row
 numbers, for `mmzoo search`. With a manifest and a fusion NAME,
 --image-preset, --text-preset and --audio-preset put a frozen pretrained
