@@ -12,10 +12,12 @@
 
 - `get_strategy`: "auto" | "default" | "mirrored" | "multi_worker" | "tpu" -> a
   `tf.distribute.Strategy`, logging which one and why.
-- `compile`: losses and metrics chosen from the model's heads.
+- `compile`: losses and metrics chosen from the model's heads (a dual
+  encoder, which carries its own loss, gets its optimizer alone).
 - `fit`: builds inside the strategy's scope, trains (with a distributed loop
   under `MultiWorkerMirroredStrategy`), keeps the best model, resumes after
-  a crash, mixed precision, seeding, frozen-backbone caching.
+  a crash, mixed precision, seeding, frozen-backbone caching; a
+  `mmzoo.retrieval.dual_encoder` trains on its inputs alone.
 - `recipe`: the measured training settings (cosine learning rate, batch,
   auxiliary-head weight) shared by `mmzoo demo`, `mmzoo train` and the benches.
 - `with_auxiliary_heads`: a training model with one classifier per branch,
