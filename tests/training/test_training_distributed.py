@@ -76,3 +76,31 @@ def test_two_workers_train_to_identical_weights(tmp_path):
     val_losses = chief["history"]["val_loss"]
     assert json.loads((checkpoints / "best.json").read_text())["best"] == pytest.approx(min(val_losses))
     assert best.output.shape == (None, 4)
+
+
+@pytest.mark.slow
+def test_two_workers_train_a_dual_encoder_as_one_device_on_the_whole_batch(tmp_path):
+    """The contrastive loss gathers both workers' pairs: 16 + 16 pairs step as one device on 32."""
+    with open(tmp_path / "single.log", "w") as log:
+        wait_for_all([(_start("dual_single", tmp_path / "single.json", log), log)], TIMEOUT)
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    logs = [open(tmp_path / f"worker{index}.log", "w") for index in range(2)]
+    try:
+        running = []
+        for index, log in enumerate(logs):
+            tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+            env = dict(os.environ, TF_CONFIG=json.dumps(tf_config))
+            running.append((_start("dual_worker", tmp_path / f"worker{index}.json", log, env=env), log))
+        wait_for_all(running, TIMEOUT)
+    finally:
+        for log in logs:
+            log.close()
+
+    single = _result(tmp_path / "single.json")
+    chief, other = (_result(tmp_path / f"worker{index}.json") for index in range(2))
+    losses = single["history"]["loss"]
+    assert losses[-1] < 0.9 * losses[0], losses
+    assert chief["history"] == other["history"]
+    np.testing.assert_allclose(chief["history"]["loss"], losses, rtol=1e-4)
+    for mine, reference in zip(chief["weights"], single["weights"]):
+        np.testing.assert_allclose(np.array(mine), np.array(reference), atol=1e-4)
