@@ -103,9 +103,9 @@ def takes_labels(model):
     Raises:
         ArgumentTypeError: `model` is not a `keras.Model`.
     """
-    from mmzoo.layers import ContrastiveLoss
+    from mmzoo.layers.contrastive_loss import contrastive_loss_of
 
-    return bool(prediction_layers(model)) or not any(isinstance(layer, ContrastiveLoss) for layer in model.layers)
+    return bool(prediction_layers(model)) or contrastive_loss_of(model) is None
 
 
 def heads_of(model):

@@ -128,3 +128,15 @@ class ContrastiveLoss(keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "temperature": self.temperature, "max_scale": self.max_scale,
                 "num_classes": self.num_classes}
+
+
+def contrastive_loss_of(model):
+    """Returns the model's `ContrastiveLoss` layer (that of a dual encoder), or None when it has none.
+
+    Args:
+        model: A `keras.Model`.
+
+    Returns:
+        The first `ContrastiveLoss` among the model's layers, or None.
+    """
+    return next((layer for layer in model.layers if isinstance(layer, ContrastiveLoss)), None)

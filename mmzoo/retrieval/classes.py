@@ -17,7 +17,7 @@ import keras
 import numpy as np
 
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
-from mmzoo.layers.contrastive_loss import ContrastiveLoss
+from mmzoo.layers.contrastive_loss import contrastive_loss_of
 
 
 def class_prototypes(model):
@@ -37,12 +37,12 @@ def class_prototypes(model):
     """
     if not isinstance(model, keras.Model):
         raise ArgumentTypeError(f"`model` must be a dual encoder keras.Model. Received: model={describe_value(model)}")
-    losses = [layer for layer in model.layers if isinstance(layer, ContrastiveLoss)]
-    if not losses or losses[0].num_classes is None:
+    loss = contrastive_loss_of(model)
+    if loss is None or loss.num_classes is None:
         raise ConfigurationError(
             "Class queries need a class-aware dual encoder, built with `num_classes` (its class prototypes). "
             f"Received: model={model.name!r} without class prototypes")
-    prototypes = np.asarray(keras.ops.convert_to_numpy(losses[0].prototypes), dtype="float32")
+    prototypes = np.asarray(keras.ops.convert_to_numpy(loss.prototypes), dtype="float32")
     return prototypes / np.maximum(np.linalg.norm(prototypes, axis=1, keepdims=True), 1e-12)
 
 

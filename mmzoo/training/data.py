@@ -258,11 +258,10 @@ def check_data(data, argument, model):
 
 def _input_classes(model):
     """The number of classes of a class-aware dual encoder's "label" input, or None for another model."""
-    from mmzoo.layers import ContrastiveLoss
+    from mmzoo.layers.contrastive_loss import contrastive_loss_of
 
-    if LABEL_INPUT not in model_inputs(model):
-        return None
-    return next((layer.num_classes for layer in model.layers if isinstance(layer, ContrastiveLoss)), None)
+    loss = contrastive_loss_of(model)
+    return loss.num_classes if loss is not None and LABEL_INPUT in model_inputs(model) else None
 
 
 def _check_class_input(argument, values, classes, where):

@@ -29,6 +29,24 @@ def _result(path):
     return json.loads(pathlib.Path(path).read_text())
 
 
+def _run_cluster(folder, mode, checkpoint_dir=None):
+    """Runs `child.py MODE` as the two workers of a TF_CONFIG cluster; returns the chief's and the other's results."""
+    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
+    logs = [open(folder / f"worker{index}.log", "w") for index in range(2)]
+    try:
+        running = []
+        for index, log in enumerate(logs):
+            tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
+            env = dict(os.environ, TF_CONFIG=json.dumps(tf_config))
+            running.append((_start(mode, folder / f"worker{index}.json", log, env=env,
+                                   checkpoint_dir=checkpoint_dir), log))
+        wait_for_all(running, TIMEOUT)
+    finally:
+        for log in logs:
+            log.close()
+    return tuple(_result(folder / f"worker{index}.json") for index in range(2))
+
+
 @pytest.mark.slow
 def test_two_replicas_match_one_device_with_the_same_global_batch(tmp_path):
     results = {}
@@ -46,21 +64,7 @@ def test_two_replicas_match_one_device_with_the_same_global_batch(tmp_path):
 @pytest.mark.slow
 def test_two_workers_train_to_identical_weights(tmp_path):
     checkpoints = tmp_path / "run"
-    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
-    logs = [open(tmp_path / f"worker{index}.log", "w") for index in range(2)]
-    try:
-        running = []
-        for index, log in enumerate(logs):
-            tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
-            env = dict(os.environ, TF_CONFIG=json.dumps(tf_config))
-            running.append((_start("worker", tmp_path / f"worker{index}.json", log, env=env,
-                                   checkpoint_dir=checkpoints), log))
-        wait_for_all(running, TIMEOUT)
-    finally:
-        for log in logs:
-            log.close()
-
-    chief, other = (_result(tmp_path / f"worker{index}.json") for index in range(2))
+    chief, other = _run_cluster(tmp_path, "worker", checkpoint_dir=checkpoints)
     assert chief["epochs"] == [0, 1, 2, 3]
     losses = chief["history"]["loss"]
     assert losses[-1] < 0.8 * losses[0], losses
@@ -83,21 +87,8 @@ def test_two_workers_train_a_dual_encoder_as_one_device_on_the_whole_batch(tmp_p
     """The contrastive loss gathers both workers' pairs: 16 + 16 pairs step as one device on 32."""
     with open(tmp_path / "single.log", "w") as log:
         wait_for_all([(_start("dual_single", tmp_path / "single.json", log), log)], TIMEOUT)
-    addresses = [f"127.0.0.1:{port}" for port in free_ports(2)]
-    logs = [open(tmp_path / f"worker{index}.log", "w") for index in range(2)]
-    try:
-        running = []
-        for index, log in enumerate(logs):
-            tf_config = {"cluster": {"worker": addresses}, "task": {"type": "worker", "index": index}}
-            env = dict(os.environ, TF_CONFIG=json.dumps(tf_config))
-            running.append((_start("dual_worker", tmp_path / f"worker{index}.json", log, env=env), log))
-        wait_for_all(running, TIMEOUT)
-    finally:
-        for log in logs:
-            log.close()
-
+    chief, other = _run_cluster(tmp_path, "dual_worker")
     single = _result(tmp_path / "single.json")
-    chief, other = (_result(tmp_path / f"worker{index}.json") for index in range(2))
     losses = single["history"]["loss"]
     assert losses[-1] < 0.9 * losses[0], losses
     assert chief["history"] == other["history"]
