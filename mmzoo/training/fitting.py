@@ -240,9 +240,10 @@ def fit(build_fn_or_model, train, validation=None, epochs=10, batch_size=32, str
             NumPy, TensorFlow and Keras and enables TensorFlow's op
             determinism (for the rest of the process).
         cache_frozen: Whether to compute the outputs of frozen branches
-            (such as the default VGG16 branch) once and train the rest of
-            the network on them. The returned model still takes raw
-            inputs.
+            (such as the default VGG16 branch, or a preset encoder, also
+            inside a dual encoder's `<modality>_encoder`) once and train
+            the rest of the network on them. The returned model still
+            takes raw inputs.
         optimizer: A Keras optimizer name or optimizer.
         learning_rate: A positive float or schedule, None for the
             optimizer's default, or "cosine": `mmzoo.training.recipe`'s
