@@ -48,3 +48,20 @@ def to_arrays(data):
         )
     inputs = {name: np.asarray(values) for name, values in data[0].items()}
     return inputs, np.asarray(data[1])
+
+
+def as_text(values):
+    """Returns an array of strings as Keras's `predict` takes it: an object array of Python `str`.
+
+    Args:
+        values: A numpy array; strings given as bytes (as `tf.data`'s
+            `as_numpy_iterator` gives them) are decoded from UTF-8. Arrays
+            of other kinds are returned unchanged.
+
+    Returns:
+        A numpy array.
+    """
+    if values.dtype.kind not in "OSU":
+        return values
+    flat = [value.decode("utf-8") if isinstance(value, bytes) else value for value in values.ravel()]
+    return np.array(flat, dtype=object).reshape(values.shape)

@@ -1,4 +1,4 @@
-"""`mmzoo train --image-preset/--text-preset/--audio-preset`: pretrained keras-hub encoders as the branches of a fusion.
+"""`mmzoo train --image-preset/--text-preset/--audio-preset`: pretrained keras-hub encoders as the branches of a fusion or a dual encoder.
 
 A preset replaces the recommended branch of its modality (`branches.for_input`)
 by `branches.from_preset`, frozen; the manifest is then decoded for it: texts
@@ -19,7 +19,7 @@ def add_arguments(parser):
         parser: The subcommand's parser.
     """
     group = parser.add_argument_group(
-        "pretrained encoders (manifests, fusion NAME; needs keras-hub: pip install \"mmzoo[hub]\")")
+        "pretrained encoders (manifests, fusion NAME or dual_encoder; needs keras-hub: pip install \"mmzoo[hub]\")")
     for modality, option in OPTIONS.items():
         group.add_argument(option, metavar="PRESET",
                            help=f"keras-hub preset of the {modality} encoder: a name, a kaggle:// or hf:// handle "
@@ -59,21 +59,23 @@ def check(arguments, columns):
                                 f"(--image-col, --text-col, --audio-col)")
 
 
-def check_fusion(arguments):
-    """Checks that NAME is a fusion when presets are given (they build a fusion's branches).
+def check_name(arguments, contrastive_models):
+    """Checks that NAME is a fusion or a dual encoder when presets are given (they build its branches).
 
     Args:
         arguments: The parsed `train` arguments.
+        contrastive_models: The names of the dual encoders, which take presets too.
 
     Raises:
-        UsageError: presets with a zoo NAME.
+        UsageError: presets with a zoo classifier NAME.
     """
     from mmzoo import fusion
 
     presets = chosen(arguments)
-    if presets and arguments.name not in fusion.available():
-        raise common.UsageError(f"{_options(presets)} build the branches of a fusion NAME "
-                                f"({', '.join(fusion.available())}); for the pretrained_* zoo models use "
+    names = (*fusion.available(), *contrastive_models)
+    if presets and arguments.name not in names:
+        raise common.UsageError(f"{_options(presets)} build the branches of a fusion or dual encoder NAME "
+                                f"({', '.join(names)}); for the pretrained_* zoo models use "
                                 f"mmzoo.zoo.build (received NAME {arguments.name})")
 
 
@@ -91,6 +93,25 @@ def adjust_decoding(decoding, presets):
         preset = check_preset(presets["audio"], keras_hub)
         decoding.audio_sample_rate = int(keras_hub.layers.AudioConverter.from_preset(preset).sampling_rate)
         decoding.audio_features, decoding.audio_options = "waveform", {}
+
+
+def branches_for(shapes, vocab_size, presets=None):
+    """Returns the branch of each modality: its preset's encoder, or the recommended branch.
+
+    Args:
+        shapes: `{modality: per-sample shape}` of the decoded inputs.
+        vocab_size: Number of token ids of the texts (for a text branch without preset).
+        presets: `{modality: keras-hub preset}`, or None.
+
+    Returns:
+        `{modality: keras.Model}`: `branch` for the modalities of `presets`,
+        `mmzoo.branches.for_input` for the others.
+    """
+    from mmzoo import branches
+
+    presets = presets or {}
+    return {modality: branch(modality, presets[modality], shape) if modality in presets
+            else branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()}
 
 
 def branch(modality, preset, shape):

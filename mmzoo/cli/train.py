@@ -26,6 +26,8 @@ EXAMPLES = """examples:
       --audio-preset whisper_tiny_en --out runs/pretrained
   mmzoo train dual_encoder --data av_mnist --epochs 5 --batch-size 256 --out runs/search
   mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption --out runs/photos
+  mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption \
+      --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased --out runs/photos_pretrained
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
@@ -37,10 +39,11 @@ manifest (the fusions' branches; a label column, "label" or --label-col,
 only adds class-level metrics; a bigger --batch-size, which is per replica,
 gives the loss more negatives); DIR then also
 receives one index of the test items per modality, ids the manifest's row
-numbers, for `mmzoo search`. With a manifest and a fusion NAME,
---image-preset, --text-preset and --audio-preset put a frozen pretrained
-keras-hub encoder (`mmzoo.branches.from_preset`) in place of that modality's
-branch; its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
+numbers, for `mmzoo search`. With a manifest and a fusion NAME or
+dual_encoder, --image-preset, --text-preset and --audio-preset put a frozen
+pretrained keras-hub encoder (`mmzoo.branches.from_preset`) in place of that
+modality's branch (a dual encoder then trains the projections into the
+shared space); its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
 A manifest's files are decoded once, by the check before training, and kept
 in memory; with --prepared DIR they are decoded once into shards in DIR
@@ -296,20 +299,12 @@ def fusion_builder(name, shapes, num_classes, vocab_size, presets=None):
     Returns:
         A function without arguments returning an uncompiled `keras.Model`.
     """
-    from mmzoo import branches, heads
+    from mmzoo import heads
     from mmzoo.assemble import build_model
 
-    presets = presets or {}
-
-    def branch(modality, shape):
-        if modality in presets:
-            return preset_options.branch(modality, presets[modality], shape)
-        return branches.for_input(modality, shape, vocab_size)
-
     def build():
-        return build_model(
-            branches={modality: branch(modality, shape) for modality, shape in shapes.items()},
-            fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
+        return build_model(branches=preset_options.branches_for(shapes, vocab_size, presets),
+                           fusion=name, head=heads.multiclass(num_classes), name=f"{name}_fusion_model")
 
     return build
 
@@ -376,7 +371,8 @@ def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False
         data: The training data.
         num_classes: Number of classes.
         vectorizer: The texts' `TextVectorization`, or None.
-        presets: `{modality: keras-hub preset}` for a fusion's pretrained branches, or None.
+        presets: `{modality: keras-hub preset}` for the pretrained branches
+            of a fusion or a dual encoder, or None.
         class_aware: For a contrastive model, whether it learns the
             `num_classes` classes too (`--class-aware`).
 
@@ -389,7 +385,8 @@ def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False
     vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
     shapes = input_shapes(data)
     if name in train_contrastive.CONTRASTIVE_MODELS:
-        return train_contrastive.builder(shapes, vocab_size, num_classes if class_aware else None), list(shapes)
+        return (train_contrastive.builder(shapes, vocab_size, num_classes if class_aware else None, presets),
+                list(shapes))
     if name in zoo.available():
         return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
     return fusion_builder(name, shapes, num_classes, vocab_size, presets), list(shapes)
@@ -453,7 +450,7 @@ def run(arguments):
 
     check_strategy(arguments.strategy)
     check_name(arguments.name)
-    preset_options.check_fusion(arguments)
+    preset_options.check_name(arguments, train_contrastive.CONTRASTIVE_MODELS)
     strategy = cluster_strategy(arguments.strategy)
     if frame is None:
         data = {split: datasets.load(arguments.data, split=split, as_dataset=False) for split in SPLITS}

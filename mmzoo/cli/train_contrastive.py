@@ -10,6 +10,7 @@ import sys
 import time
 
 from mmzoo.cli import common
+from mmzoo.cli import presets as preset_options
 
 CONTRASTIVE_MODELS = ("dual_encoder",)
 """Zoo entries trained on pairs without labels (their entry has no `num_classes`)."""
@@ -63,7 +64,7 @@ def read_pairs(arguments):
     return frame, (columns if columns["label"] in frame.columns else modalities)
 
 
-def builder(shapes, vocab_size, num_classes=None):
+def builder(shapes, vocab_size, num_classes=None, presets=None):
     """Returns a function building a dual encoder on the data's modalities.
 
     Args:
@@ -71,18 +72,19 @@ def builder(shapes, vocab_size, num_classes=None):
         vocab_size: Number of token ids of the texts.
         num_classes: None to train on the pairs alone, or the number of
             classes of the class-aware dual encoder (`--class-aware`).
+        presets: `{modality: keras-hub preset}` of the modalities whose
+            tower is a frozen pretrained encoder (`--image-preset`, ...), or None.
 
     Returns:
         A function without arguments returning an uncompiled
         `mmzoo.retrieval.dual_encoder` whose branches are those of
-        `mmzoo.branches.for_input`.
+        `mmzoo.branches.for_input`, or the presets' encoders.
     """
-    from mmzoo import branches, retrieval
+    from mmzoo import retrieval
 
     def build():
-        return retrieval.dual_encoder(
-            {modality: branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()},
-            num_classes=num_classes)
+        return retrieval.dual_encoder(preset_options.branches_for(shapes, vocab_size, presets),
+                                      num_classes=num_classes)
 
     return build
 
@@ -139,7 +141,8 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
         build, _training_inputs(data["train"], arguments.class_aware),
         validation=None if validation is None else _training_inputs(validation, arguments.class_aware),
         epochs=arguments.epochs, batch_size=arguments.batch_size, strategy=strategy, seed=arguments.seed,
-        checkpoint_dir=checkpoint_dir, learning_rate="cosine", verbose=1 if sys.stdout.isatty() else 2)
+        checkpoint_dir=checkpoint_dir, learning_rate="cosine", verbose=1 if sys.stdout.isatty() else 2,
+        cache_frozen=bool(preset_options.chosen(arguments)))
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)

@@ -3,6 +3,7 @@
 import keras
 import numpy as np
 
+from mmzoo._arrays import as_text
 from mmzoo._checks import check_modality_dict, check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, describe_value
 from mmzoo.layers.contrastive_loss import ContrastiveLoss
@@ -181,4 +182,4 @@ def _samples(data, modality):
     if not hasattr(data, "shape"):
         raise ArgumentTypeError(
             f"`data` must be an array, a dict of arrays or `(inputs, labels)`. Received: data={describe_value(data)}")
-    return np.asarray(data)
+    return as_text(np.asarray(data))

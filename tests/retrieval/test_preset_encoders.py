@@ -27,6 +27,8 @@ def test_preset_towers_learn_a_shared_space_search_it_and_reload(tmp_path):
     after = cross_modal_metrics(embeddings, labels)
     for direction in ("text->image", "image->text"):
         assert after[direction]["class"]["recall@1"] >= 0.9, (before[direction], after[direction])
+    as_bytes = np.array([text.encode("utf-8") for text in pairs["text"]], dtype=object)   # as tf.data gives texts
+    np.testing.assert_allclose(embed(model, as_bytes, "text"), embeddings["text"], atol=1e-6)
     model.save(tmp_path / "towers.keras")
     loaded = keras.saving.load_model(tmp_path / "towers.keras", safe_mode=True)
     for modality in pairs:
