@@ -12,6 +12,11 @@ ENCODER_SUFFIX = "_encoder"
 """An encoder of a dual encoder is its layer named `<modality>_encoder`."""
 
 
+CONTRASTIVE_TRAINING = ("the contrastive loss the model carries (no heads): fit it on the paired inputs alone, "
+                        "with the \"label\" input when class-aware")
+"""How a dual encoder trains, as `mmzoo.zoo.describe` says it."""
+
+
 LABEL_INPUT = "label"
 """The extra input of a class-aware dual encoder: the class of each pair, used by the loss only."""
 

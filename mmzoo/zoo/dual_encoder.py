@@ -4,6 +4,7 @@ import numpy as np
 
 import mmzoo.branches as branches
 from mmzoo.errors import ConfigurationError
+from mmzoo.retrieval.encoders import CONTRASTIVE_TRAINING
 from mmzoo.retrieval.encoders import dual_encoder as build_dual_encoder
 from mmzoo.zoo.registry import ZooEntry, register
 
@@ -74,4 +75,5 @@ register(ZooEntry(
     ),
     builder=dual_encoder,
     example_data=_av_mnist_pairs,
+    loss=CONTRASTIVE_TRAINING,
 ))

@@ -1,10 +1,11 @@
-"""Classifiers on pretrained keras-hub encoders: a CLIP pair of towers, and image + text + speech presets."""
+"""Zoo entries on pretrained keras-hub encoders: classifiers (a CLIP pair of towers; image + text + speech) and a dual encoder."""
 
 import numpy as np
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
 from mmzoo.assemble import build_model
+from mmzoo.retrieval.encoders import CONTRASTIVE_TRAINING, LABEL_INPUT, dual_encoder
 from mmzoo.zoo.registry import ZooEntry, register
 
 CLASS_WORDS = ("cat", "dog", "car", "tree", "house", "bird", "boat", "flower", "horse", "train")
@@ -85,6 +86,41 @@ def pretrained_trimodal_classifier(image_preset="clip_vit_base_patch16", text_pr
         name="pretrained_trimodal_classifier")
 
 
+def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
+                            image_shape=(224, 224, 3), sequence_length=77, embedding_dim=128, temperature=0.07,
+                            trainable=False, num_classes=None):
+    """A CLIP pair of towers, frozen, with new projections into one space: image-text search trained on your pairs.
+
+    The towers' features (the mean of their tokens) are projected, L2
+    normalised and trained with the contrastive loss of
+    `mmzoo.retrieval.dual_encoder`; with frozen towers only the projections
+    (and the temperature) train, on features `mmzoo.training.fit(...,
+    cache_frozen=True)` computes once.
+
+    Args:
+        image_preset: keras-hub preset of the image encoder: a name, a
+            `kaggle://` or `hf://` handle or a local folder.
+        text_preset: keras-hub preset of the text encoder (with its tokenizer).
+        image_shape: Size of the input images (pixels in [0, 255]); the
+            preset's converter resizes them.
+        sequence_length: Tokens per text.
+        embedding_dim: Size of the shared embedding.
+        temperature: Initial temperature of the contrastive softmax (learned).
+        trainable: Whether the towers are fine-tuned too.
+        num_classes: None to train on pairs alone, or the number of classes
+            of the class-aware variant (a "label" input).
+
+    Returns:
+        A `keras.Model` with inputs `image` (pixels) and `text` (strings),
+        outputs their unit-length embeddings `{"image": ..., "text": ...}`.
+    """
+    return dual_encoder(
+        _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, "vector",
+                  trainable),
+        embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes,
+        name="pretrained_dual_encoder")
+
+
 def raw_example_data(num_samples, seed, config):
     """Raw inputs whose class every modality tells: a class word in the text, a brightness, a tone.
 
@@ -112,6 +148,15 @@ def raw_example_data(num_samples, seed, config):
         inputs["audio"] = (0.5 * np.sin(2 * np.pi * pitch[:, None] * time)
                            + rng.normal(0, 0.02, (num_samples, len(time)))).astype("float32")
     return inputs, labels.astype("int32")
+
+
+def _raw_pairs(num_samples, seed, config):
+    """Image-text pairs of `raw_example_data` (4 classes without `num_classes`), with a "label" input when class-aware."""
+    num_classes = config["num_classes"]
+    inputs, labels = raw_example_data(num_samples, seed, {**config, "num_classes": num_classes or 4})
+    if num_classes is not None:
+        inputs[LABEL_INPUT] = labels
+    return inputs, labels
 
 
 _CORRECTIONS = (
@@ -158,4 +203,31 @@ register(ZooEntry(
     corrections=_CORRECTIONS,
     builder=pretrained_trimodal_classifier,
     example_data=raw_example_data,
+))
+
+register(ZooEntry(
+    name="pretrained_dual_encoder",
+    summary="CLIP image and text towers (keras-hub presets, frozen) projected into one space, for image-text search.",
+    modalities=("image", "text"),
+    reproduces="Cross-media search (an image-and-text search engine) on pretrained towers: the CLIP recipe "
+               "(symmetric InfoNCE, in-batch negatives, learned temperature) trains projections on your pairs.",
+    architecture="""
+        image {image_shape[0]}x{image_shape[1]}x{image_shape[2]} pixels -> preset image converter
+            -> encoder of image_preset={image_preset!r} -> mean of tokens -> Dense({embedding_dim}) -> L2 normalisation
+        text strings -> preset tokenizer ({sequence_length} tokens)
+            -> encoder of text_preset={text_preset!r} -> mean of tokens -> Dense({embedding_dim}) -> L2 normalisation
+        ContrastiveLoss: logits = s * image_embeddings . text_embeddings^T, s = 1 / temperature learned
+        (starts at 1 / {temperature}); outputs: the embeddings by modality, no labels
+        (num_classes=N: the class-aware variant of dual_encoder)
+        Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
+    """,
+    corrections=(
+        *_CORRECTIONS,
+        "The towers' own CLIP projections are not used (the branch is the mean of each tower's tokens): new "
+        "projections are trained on the user's pairs, so search needs training first (mmzoo.training.fit or "
+        "mmzoo train dual_encoder --image-preset ... --text-preset ...).",
+    ),
+    builder=pretrained_dual_encoder,
+    example_data=_raw_pairs,
+    loss=CONTRASTIVE_TRAINING,
 ))

@@ -28,6 +28,7 @@ class ZooEntry:
             labels)` giving bundled data the model trains on, for the
             resolved builder arguments `config`.
         learning_rate: The Adam learning rate the entry is trained with.
+        loss: Where the training loss comes from, as `describe` says it.
     """
 
     name: str
@@ -39,6 +40,7 @@ class ZooEntry:
     builder: object
     example_data: object
     learning_rate: float = 1e-3
+    loss: str = "losses and metrics from the heads"
 
     def defaults(self):
         """Returns the builder's default keyword arguments."""
@@ -152,7 +154,7 @@ def describe(name):
         "Corrections to the tutorial code:",
         corrections,
         f"Defaults (override any with mmzoo.zoo.build({entry.name!r}, ...)): {defaults}",
-        f"Training: Adam (learning rate {entry.learning_rate}), losses and metrics from the heads.",
+        f"Training: Adam (learning rate {entry.learning_rate}), {entry.loss}.",
     ])
 
 

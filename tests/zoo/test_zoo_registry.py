@@ -6,7 +6,7 @@ EXPECTED = [
     "feature_concat_binary", "dot_gated_fusion", "mha_text_image", "vgg16_lstm_classifier",
     "conv_lstm_classifier", "trimodal_classifier", "weighted_fusion_classifier", "deep_fusion_classifier",
     "decision_fusion_classifier", "multitask_classifier", "trimodal_captioner", "conditional_gan",
-    "pretrained_image_text_classifier", "pretrained_trimodal_classifier", "dual_encoder",
+    "pretrained_image_text_classifier", "pretrained_trimodal_classifier", "pretrained_dual_encoder", "dual_encoder",
 ]
 
 
