@@ -21,6 +21,7 @@ import numpy as np
 
 from mmzoo.errors import ConfigurationError
 from mmzoo.layers.missing_modalities import MissingModalities
+from mmzoo.layers.preset_encoder import PresetEncoder
 
 FIRST_BATCHES = 2
 """Batches of a `tf.data.Dataset` whose values are checked before training."""
@@ -34,8 +35,17 @@ def reads_missing_marks(model):
 
 
 def expects_unit_images(model):
-    """Tells whether a model's image inputs are expected in `[0, 1]`: no VGG16 branch (its own scale)."""
-    return not any("vgg16" in layer.name.lower() for layer in _all_layers(model))
+    """Tells whether a model's image inputs are expected in `[0, 1]`.
+
+    They are not when the model has a VGG16 branch or a keras-hub image
+    encoder (`mmzoo.branches.from_preset`): both take 0-255 pixels and scale
+    them their own way.
+    """
+    return not any("vgg16" in layer.name.lower() or _is_image_preset(layer) for layer in _all_layers(model))
+
+
+def _is_image_preset(layer):
+    return isinstance(layer, PresetEncoder) and len(layer.input.shape) == 4
 
 
 def _all_layers(model):

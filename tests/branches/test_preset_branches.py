@@ -2,6 +2,7 @@
 
 import shutil
 import sys
+import warnings
 
 import keras
 import numpy as np
@@ -159,3 +160,22 @@ def test_text_and_audio_branches_need_the_tensorflow_backend(modality, monkeypat
     message = f"KERAS_BACKEND=tensorflow. Received: modality='{modality}' on the jax"
     with pytest.raises(ConfigurationError, match=message):
         branches.from_preset(presets[modality], modality)
+
+
+@pytest.mark.parametrize("dual", [False, True], ids=["fusion", "dual encoder"])
+def test_pixels_from_0_to_255_are_what_a_preset_image_branch_takes_without_a_warning(presets, data, dual):
+    from mmzoo.retrieval import dual_encoder
+    from mmzoo.training.data import check_data
+
+    image = branches.from_preset(presets["image"], "image")
+    inputs, labels = data
+    assert inputs["image"].max() > 1
+    if dual:
+        model = dual_encoder({"image": image, "text": branches.from_preset(presets["text"], "text")})
+        checked = {"image": inputs["image"], "text": inputs["text"]}
+    else:
+        model, checked = mmzoo.build_model({"image": image}, head=heads.multiclass(2)), ({"image": inputs["image"]},
+                                                                                         labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        check_data(checked, f"pixels_{dual}", model)   # an argument name of its own: each warns once per process
