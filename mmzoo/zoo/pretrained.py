@@ -4,6 +4,7 @@ import numpy as np
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._docstrings import shared_arguments
 from mmzoo.assemble import build_model
 from mmzoo.retrieval.encoders import CONTRASTIVE_TRAINING, LABEL_INPUT, dual_encoder
 from mmzoo.zoo.registry import ZooEntry, register
@@ -20,6 +21,15 @@ LOCAL_PRESETS = (
 )
 
 
+_IMAGE_TEXT_PRESET_ARGS = """image_preset: keras-hub preset of the image encoder: a name, a
+            `kaggle://` or `hf://` handle or a local folder.
+        text_preset: keras-hub preset of the text encoder (with its tokenizer).
+        image_shape: Size of the input images (pixels in [0, 255]); the
+            preset's converter resizes them.
+        sequence_length: Tokens per text."""
+_documented = shared_arguments(image_text_preset_args=_IMAGE_TEXT_PRESET_ARGS)
+
+
 def _branches(presets, image_shape, audio_shape, sequence_length, pooling, trainable):
     shapes = {"image": image_shape, "text": None, "audio": audio_shape}
     return {modality: branches.from_preset(preset, modality, input_shape=shapes[modality],
@@ -27,18 +37,14 @@ def _branches(presets, image_shape, audio_shape, sequence_length, pooling, train
             for modality, preset in presets.items()}
 
 
+@_documented
 def pretrained_image_text_classifier(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
                                      image_shape=(224, 224, 3), sequence_length=77, fusion="concat",
                                      hidden_units=(256,), trainable=False, num_classes=10):
     """A CLIP pair of towers (image and text encoders of one preset), frozen, fused, with a classifier head.
 
     Args:
-        image_preset: keras-hub preset of the image encoder: a name, a
-            `kaggle://` or `hf://` handle or a local folder.
-        text_preset: keras-hub preset of the text encoder (with its tokenizer).
-        image_shape: Size of the input images (pixels in [0, 255]); the
-            preset's converter resizes them.
-        sequence_length: Tokens per text.
+        {{image_text_preset_args}}
         fusion: A fusion name or layer (`mmzoo.fusion.available()`).
         hidden_units: Widths of the head's Dense layers.
         trainable: Whether the encoders are fine-tuned too.
@@ -86,6 +92,7 @@ def pretrained_trimodal_classifier(image_preset="clip_vit_base_patch16", text_pr
         name="pretrained_trimodal_classifier")
 
 
+@_documented
 def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
                             image_shape=(224, 224, 3), sequence_length=77, embedding_dim=128, temperature=0.07,
                             trainable=False, num_classes=None):
@@ -98,12 +105,7 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
     cache_frozen=True)` computes once.
 
     Args:
-        image_preset: keras-hub preset of the image encoder: a name, a
-            `kaggle://` or `hf://` handle or a local folder.
-        text_preset: keras-hub preset of the text encoder (with its tokenizer).
-        image_shape: Size of the input images (pixels in [0, 255]); the
-            preset's converter resizes them.
-        sequence_length: Tokens per text.
+        {{image_text_preset_args}}
         embedding_dim: Size of the shared embedding.
         temperature: Initial temperature of the contrastive softmax (learned).
         trainable: Whether the towers are fine-tuned too.
