@@ -73,7 +73,7 @@ def save_tiny_clip(folder):
     path = os.path.join(folder, "clip")
     words = ["a", "the", "photo", "of", "cat", "dog", "car", "tree", "red", "blue", "small", "big", "on", "near"]
     characters = sorted({character for word in words for character in word})
-    vocabulary = {"<|startoftext|>": 0, "<|endoftext|>": 1}
+    vocabulary = {}
     for token in [*characters, *[f"{character}</w>" for character in characters]]:
         vocabulary.setdefault(token, len(vocabulary))
     merges = []
@@ -85,6 +85,9 @@ def save_tiny_clip(folder):
                 merges.append(merge)
             symbols = [symbols[0] + symbols[1], *symbols[2:]]
             vocabulary.setdefault(symbols[0], len(vocabulary))
+    # The special tokens take the largest ids, as in CLIP's vocabulary: keras-hub's CLIP pools a text at its largest id.
+    for special in ("<|startoftext|>", "<|endoftext|>"):
+        vocabulary[special] = len(vocabulary)
     vision = keras_hub.models.CLIPVisionEncoder(patch_size=8, hidden_dim=16, num_layers=1, num_heads=2,
                                                 intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
     text = keras_hub.models.CLIPTextEncoder(vocabulary_size=len(vocabulary), embedding_dim=16, hidden_dim=16,
@@ -92,4 +95,18 @@ def save_tiny_clip(folder):
     keras_hub.models.CLIPBackbone(vision, text, projection_dim=8).save_to_preset(path)
     keras_hub.tokenizers.CLIPTokenizer(vocabulary=vocabulary, merges=merges).save_to_preset(path)
     keras_hub.layers.CLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
+    return path
+
+
+def save_tiny_siglip(folder):
+    """Saves a tiny random SigLIP pair of towers (they pool and project themselves); returns the folder."""
+    import keras_hub
+
+    path = os.path.join(folder, "siglip")
+    vision = keras_hub.models.SigLIPVisionEncoder(patch_size=8, hidden_dim=16, num_layers=1, num_heads=2,
+                                                  intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
+    text = keras_hub.models.SigLIPTextEncoder(vocabulary_size=32, embedding_dim=16, hidden_dim=16, num_layers=1,
+                                              num_heads=2, intermediate_dim=32, max_sequence_length=16)
+    keras_hub.models.SigLIPBackbone(vision, text).save_to_preset(path)
+    keras_hub.layers.SigLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
     return path

@@ -1,18 +1,23 @@
 """`from_preset`: a pretrained keras-hub encoder (image, text or audio) as a branch."""
 
 import difflib
+import inspect
 import os
 
 import keras
 
-from mmzoo._checks import OUTPUT_MODES, check_bool, check_choice, check_input_shape, check_positive_int
+from mmzoo._checks import check_bool, check_choice, check_input_shape, check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, MissingDependencyError, describe_value
-from mmzoo.layers.preset_encoder import PresetEncoder, is_text_encoder
+from mmzoo.layers.preset_encoder import POOLINGS, PresetEncoder, is_text_encoder
 
 MODALITIES = ("image", "text", "audio")
 REMOTE_SCHEMES = ("kaggle://", "hf://", "gs://", "modelscope://")
 TOWERS = {"image": "vision_encoder", "text": "text_encoder"}
 """Attributes holding one modality's tower in a two-tower backbone (CLIP, SigLIP)."""
+PROJECTIONS = {"image": "vision_projection", "text": "text_projection"}
+"""Attributes holding the projection of a tower into a two-tower backbone's joint space (CLIP; SigLIP's towers project themselves)."""
+LOWERCASING = ("to_lower", "canonicalize_text")
+"""Settings of a keras-hub task preprocessor that lower-case texts (CLIP's, SigLIP's)."""
 CONVERTERS = {"image": ("ImageConverter", "image_converter.json"), "audio": ("AudioConverter", "audio_converter.json")}
 TOKENIZER_FILE = "tokenizer.json"
 DEFAULT_IMAGE_SIZE = 224
@@ -118,6 +123,33 @@ def _encoder(backbone, modality, preset):
     return backbone
 
 
+def _projection(backbone, modality, pooling, preset):
+    """Returns the tower's projection into the joint space for `pooling="embedding"`, else None; raises off two towers."""
+    if pooling != "embedding":
+        return None
+    if not isinstance(getattr(backbone, TOWERS.get(modality, ""), None), keras.Model):
+        raise ConfigurationError(
+            f"pooling='embedding' is the joint image-text space of a two-tower preset (CLIP, SigLIP); this preset "
+            f"holds a {type(backbone).__name__}. Received: preset={preset!r}, modality={modality!r}")
+    return getattr(backbone, PROJECTIONS[modality], None)
+
+
+def _lowercase(keras_hub, backbone, preset):
+    """Tells whether the preset's own text preprocessing lower-cases texts (CLIP's `to_lower`, SigLIP's canonicalisation).
+
+    The setting lives on the model's task preprocessor (not on its
+    tokenizer), found by the backbone class it serves; only a preprocessor
+    that has such a setting is loaded.
+    """
+    for candidate in vars(keras_hub.models).values():
+        if (isinstance(candidate, type) and issubclass(candidate, keras_hub.models.Preprocessor)
+                and getattr(candidate, "backbone_cls", None) is type(backbone)
+                and set(LOWERCASING) & set(inspect.signature(candidate.__init__).parameters)):
+            preprocessor = _load("preprocessor", preset, lambda cls=candidate: cls.from_preset(preset))
+            return any(getattr(preprocessor, setting, False) for setting in LOWERCASING)
+    return False
+
+
 def _preprocessor(keras_hub, preset, modality):
     """Loads the preset's tokenizer (text) or converter (image, audio); None when an image preset has none."""
     if modality == "text":
@@ -174,7 +206,11 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     `backbone.save_to_preset(folder)`, and the tokenizer's or converter's
     `save_to_preset(folder)`). A two-tower preset (CLIP, SigLIP) gives its
     vision tower for `"image"` and its text tower for `"text"`; a Whisper
-    preset gives its encoder for `"audio"`.
+    preset gives its encoder for `"audio"`. With `pooling="embedding"`, a
+    two-tower preset's branches return its own joint embedding (pooled and
+    projected as the model does it), where its images and texts compare
+    without any training: zero-shot search and classification
+    (`mmzoo.zoo.pretrained_dual_encoder(embedding_dim=None)`).
 
     The preset's own preprocessing runs inside the branch (a
     `mmzoo.layers.PresetEncoder`), not in `tf.data`: the branch keeps the
@@ -191,6 +227,8 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     Inputs: text is a string per sample (packed to `sequence_length`
     tokens); images are `(height, width, 3)` pixels in [0, 255], resized and
     scaled by the preset's image converter (none: taken as they are);
+    texts are lower-cased first when the preset's own preprocessing does so
+    (CLIP, SigLIP);
     audio is a waveform of `input_shape[0]` samples at the converter's
     sample rate (by default its whole clip length).
 
@@ -206,8 +244,11 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
         sequence_length: Tokens per text, start and end tokens included; at
             most the encoder's longest. None: 64, or the encoder's longest
             when shorter.
-        pooling: `"vector"` (mean over the real tokens) or `"tokens"`
-            (`(batch, steps, dim)`, for attention fusion).
+        pooling: `"vector"` (mean over the real tokens), `"tokens"`
+            (`(batch, steps, dim)`, for attention fusion) or `"embedding"`
+            (two-tower presets: the model's joint embedding, e.g. CLIP's
+            class or end token through its projection). A tower that pools
+            itself (SigLIP's) gives its vector for `"vector"` too.
         trainable: Whether the encoder is trained (fine-tuning). Frozen by
             default, so that `cache_frozen=True` can cache its features.
         name: Name of the returned model, `"<modality>_preset"` by default.
@@ -222,13 +263,14 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
             another modality, a text preset without a tokenizer, an audio
             preset without an audio converter, a text or audio branch on
             another backend than TensorFlow, a `sequence_length` beyond
-            the encoder's longest, or a preset that cannot be loaded (a
-            download offline).
+            the encoder's longest, `"embedding"` of a preset without two
+            towers, `"tokens"` of a tower that pools itself, or a preset
+            that cannot be loaded (a download offline).
         ArgumentTypeError: `preset`, `trainable` or `input_shape` has the
             wrong type.
     """
     check_choice("modality", modality, MODALITIES)
-    check_choice("pooling", pooling, OUTPUT_MODES)
+    check_choice("pooling", pooling, POOLINGS)
     check_bool("trainable", trainable)
     check_positive_int("sequence_length", sequence_length, allow_none=True)
     if modality in TENSORFLOW_ONLY and keras.backend.backend() != "tensorflow":
@@ -241,10 +283,12 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     preset = check_preset(preset, keras_hub)
     backbone = _load("backbone", preset, lambda: keras_hub.models.Backbone.from_preset(preset))
     encoder = _encoder(backbone, modality, preset)
+    projection = _projection(backbone, modality, pooling, preset)
     preprocessor = _preprocessor(keras_hub, preset, modality)
     inputs = _input(modality, encoder, preprocessor, input_shape, name)
     sequence_length = _sequence_length(sequence_length, encoder, preset) if modality == "text" else None
+    lowercase = modality == "text" and _lowercase(keras_hub, backbone, preset)
     layer = PresetEncoder(encoder, preprocessor, sequence_length=sequence_length, pooling=pooling,
-                          name=f"{name}_encoder")
+                          projection=projection, lowercase=lowercase, name=f"{name}_encoder")
     layer.trainable = trainable
     return keras.Model(inputs, layer(inputs), name=name)

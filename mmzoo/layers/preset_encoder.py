@@ -5,8 +5,12 @@ import math
 import keras
 from keras import ops
 
-from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int, check_type
+from mmzoo._checks import OUTPUT_MODES, check_bool, check_choice, check_positive_int, check_type
+from mmzoo.errors import ConfigurationError
 from mmzoo.layers.masked_mean import masked_mean
+
+POOLINGS = (*OUTPUT_MODES, "embedding")
+"""Outputs of a preset encoder: the mean of the tokens, the tokens, or the two-tower model's own joint embedding."""
 
 SEQUENCE_KEYS = ("sequence_output", "encoder_sequence_output")
 """Keys of the token features in an encoder's dict output, in order of preference."""
@@ -38,7 +42,12 @@ class PresetEncoder(keras.layers.Layer):
     a padding mask), an image converter (resizing and rescaling pixels) or an
     audio converter (waveform to the encoder's spectrogram). The output is
     the encoder's token features, pooled into one vector (the mean over the
-    real tokens) or kept as tokens. A frozen encoder (`trainable=False`)
+    real tokens) or kept as tokens; or, for a tower of a two-tower model
+    (CLIP, SigLIP), pooled as that model pools it (an image's class token, a
+    text's end token) and passed through its `projection`: the joint
+    embedding in which the model's images and texts are compared. A tower
+    that pools its tokens itself (SigLIP's) returns its vector for
+    `"vector"` and `"embedding"`. A frozen encoder (`trainable=False`)
     runs in inference mode, its dropout off, as in the transfer-learning
     recipe: its features are then the same at every epoch, which is what
     frozen-feature caching relies on.
@@ -56,37 +65,66 @@ class PresetEncoder(keras.layers.Layer):
         preprocessor: A keras-hub tokenizer, image converter or audio
             converter, or None for inputs the encoder takes as they are.
         sequence_length: Tokens per text (text encoders only; None otherwise).
-        pooling: `"vector"` (mean over the real tokens, `(batch, dim)`) or
-            `"tokens"` (`(batch, steps, dim)`, for attention fusion).
+        pooling: `"vector"` (mean over the real tokens, `(batch, dim)`),
+            `"tokens"` (`(batch, steps, dim)`, for attention fusion) or
+            `"embedding"` (the first token of an image, the end token of a
+            text, then `projection`).
+        projection: The two-tower model's projection of this tower (a
+            `keras.layers.Dense`), applied with `pooling="embedding"`; None
+            when the tower projects itself (SigLIP).
+        lowercase: Whether texts are lower-cased before tokenizing, as the
+            preset's own preprocessing does (CLIP's, SigLIP's).
         **kwargs: Base layer arguments (`name`, `trainable`, `dtype`).
 
     Raises:
-        ArgumentTypeError: `encoder` is not a `keras.Model`.
-        ConfigurationError: `pooling` is unknown or `sequence_length` is
-            not positive.
+        ArgumentTypeError: `encoder` is not a `keras.Model`, `projection`
+            not a layer or `lowercase` not a bool.
+        ConfigurationError: `pooling` is unknown, `sequence_length` is
+            not positive, `"tokens"` of a tower that pools itself, or a
+            `projection` without `pooling="embedding"`.
     """
 
-    def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", trainable=True, **kwargs):
+    def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", projection=None,
+                 lowercase=False, trainable=True, **kwargs):
         super().__init__(**kwargs)
         check_type("encoder", encoder, keras.Model, "a keras.Model (a keras-hub backbone or one of its towers)")
-        check_choice("pooling", pooling, OUTPUT_MODES)
+        check_choice("pooling", pooling, POOLINGS)
         check_positive_int("sequence_length", sequence_length, allow_none=not is_text_encoder(encoder))
+        check_type("projection", projection, (keras.layers.Layer, type(None)), "a keras layer or None")
+        check_bool("lowercase", lowercase)
+        if projection is not None and pooling != "embedding":
+            raise ConfigurationError(
+                f"A projection applies to the joint embedding only: use pooling='embedding'. "
+                f"Received: pooling={pooling!r}, projection={projection.name!r}")
         self.encoder = encoder
         self.preprocessor = preprocessor
         self.sequence_length = sequence_length
         self.pooling = pooling
+        self.projection = projection
+        self.lowercase = lowercase
         self.is_text = is_text_encoder(encoder)
         self.trainable = trainable
+        if pooling == "tokens" and self._pools_itself():
+            raise ConfigurationError(
+                f"The encoder {encoder.name!r} pools its tokens itself (it returns one vector per sample): use "
+                f"pooling='vector' or 'embedding'. Received: pooling={pooling!r}")
 
     @keras.layers.Layer.trainable.setter
     def trainable(self, value):
         keras.layers.Layer.trainable.fset(self, value)
         # A keras-hub backbone rebuilt from its config does not pass the flag
         # on to its own layers: set it on every variable of the encoder.
-        for variable in self.encoder.weights if hasattr(self, "encoder") else ():
-            variable.trainable = bool(value)
+        for part in (getattr(self, "encoder", None), getattr(self, "projection", None)):
+            for variable in part.weights if part is not None else ():
+                variable.trainable = bool(value)
+
+    def _pools_itself(self):
+        """Tells whether the encoder returns one vector per sample (a SigLIP tower), not tokens."""
+        return len(self._encoder_output_spec().shape) == 2
 
     def build(self, input_shape):
+        if self.projection is not None and not self.projection.built:  # reloaded from its config
+            self.projection.build((None, self._encoder_output_spec().shape[-1]))
         self.built = True
 
     def _pack(self, inputs):
@@ -99,6 +137,10 @@ class PresetEncoder(keras.layers.Layer):
         from keras_hub.layers import StartEndPacker
 
         tokenizer = self.preprocessor
+        if self.lowercase:
+            import tensorflow as tf  # text branches run on TensorFlow (keras-hub tokenizers)
+
+            inputs = tf.strings.lower(inputs)
         packer = StartEndPacker(
             start_value=tokenizer.start_token_id, end_value=tokenizer.end_token_id,
             pad_value=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0,
@@ -124,32 +166,46 @@ class PresetEncoder(keras.layers.Layer):
 
     def _pool(self, outputs, padding_mask):
         tokens = _sequence(outputs)
-        if self.pooling == "tokens":
-            return tokens
-        return masked_mean(tokens, padding_mask)
+        if self.pooling == "tokens" or len(tokens.shape) == 2:
+            pooled = tokens
+        elif self.pooling == "vector":
+            pooled = masked_mean(tokens, padding_mask)
+        elif padding_mask is None:  # an image's class token, as CLIP pools it
+            pooled = tokens[:, 0, :]
+        else:  # a text's end token: the last real one
+            last = ops.sum(ops.cast(padding_mask, "int32"), axis=1) - 1
+            pooled = ops.take_along_axis(tokens, ops.reshape(last, (-1, 1, 1)), axis=1)[:, 0, :]
+        return pooled if self.projection is None else self.projection(pooled)
 
     def call(self, inputs, training=None):
         feed, padding_mask = self._encoder_inputs(inputs)
         return self._pool(self.encoder(feed, training=training if self.trainable else False), padding_mask)
 
-    def compute_output_spec(self, inputs):
+    def _encoder_output_spec(self, batch=None):
+        """The encoder's token features (or pooled vector) for a batch, as a symbolic tensor."""
         if self.is_text:
-            batch = inputs.shape[0]
             token_ids = keras.KerasTensor((batch, self.sequence_length), dtype="int32")
             padding_mask = keras.KerasTensor((batch, self.sequence_length), dtype="bool")
             feed = self._text_feed(token_ids, padding_mask)
         else:
-            feed, padding_mask = keras.tree.map_structure(
-                lambda tensor: keras.KerasTensor((inputs.shape[0], *tensor.shape[1:]), dtype=tensor.dtype),
-                self.encoder.input), None
-        return keras.KerasTensor(self._output_shape(self.encoder.compute_output_spec(feed)), dtype=self.compute_dtype)
-
-    def _output_shape(self, outputs):
+            feed = keras.tree.map_structure(
+                lambda tensor: keras.KerasTensor((batch, *tensor.shape[1:]), dtype=tensor.dtype), self.encoder.input)
+        outputs = self.encoder.compute_output_spec(feed)
         if isinstance(outputs, dict):
             outputs = next(outputs[key] for key in SEQUENCE_KEYS if key in outputs)
-        shape = tuple(outputs.shape)
-        steps = None if None in shape[1:-1] else math.prod(shape[1:-1])
-        return (shape[0], steps, shape[-1]) if self.pooling == "tokens" else (shape[0], shape[-1])
+        return outputs
+
+    def compute_output_spec(self, inputs):
+        shape = tuple(self._encoder_output_spec(inputs.shape[0]).shape)
+        if len(shape) == 2:
+            output_shape = shape
+        elif self.pooling == "tokens":
+            output_shape = (shape[0], None if None in shape[1:-1] else math.prod(shape[1:-1]), shape[-1])
+        else:
+            output_shape = (shape[0], shape[-1])
+        if self.projection is not None:
+            output_shape = tuple(self.projection.compute_output_shape(output_shape))
+        return keras.KerasTensor(output_shape, dtype=self.compute_dtype)
 
     def get_config(self):
         config = super().get_config()
@@ -158,6 +214,8 @@ class PresetEncoder(keras.layers.Layer):
             "preprocessor": keras.saving.serialize_keras_object(self.preprocessor),
             "sequence_length": self.sequence_length,
             "pooling": self.pooling,
+            "projection": keras.saving.serialize_keras_object(self.projection),
+            "lowercase": self.lowercase,
         })
         return config
 
@@ -166,4 +224,5 @@ class PresetEncoder(keras.layers.Layer):
         config = dict(config)
         config["encoder"] = keras.saving.deserialize_keras_object(config["encoder"])
         config["preprocessor"] = keras.saving.deserialize_keras_object(config["preprocessor"])
+        config["projection"] = keras.saving.deserialize_keras_object(config.get("projection"))
         return cls(**config)

@@ -26,7 +26,9 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
 
     Each modality's branch is followed by a linear projection to
     `embedding_dim` and an L2 normalisation, as one sub-model named
-    `<modality>_encoder`. The embeddings go through a `ContrastiveLoss`
+    `<modality>_encoder`; with `embedding_dim=None` the branches already
+    embed into one space (the towers of a CLIP preset with
+    `pooling="embedding"`) and are only normalised. The embeddings go through a `ContrastiveLoss`
     layer, which adds the symmetric InfoNCE loss of every pair of
     modalities with a learned temperature; so the model trains with
     `model.compile(optimizer)` and `model.fit(inputs)` on paired samples,
@@ -53,7 +55,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
     Args:
         branches: Dict `{modality: branch keras.Model}`, two or more; each
             branch maps one input to a feature vector.
-        embedding_dim: Size of the shared embedding.
+        embedding_dim: Size of the shared embedding, or None for no
+            projection (the branches' outputs must then have one size).
         temperature: Initial temperature of the softmax over similarities.
         num_classes: None to train on pairs alone, or the number of classes
             of the class-aware variant (needs the "label" input when training).
@@ -65,14 +68,15 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
 
     Raises:
         ConfigurationError: fewer than two branches, a branch without a
-            vector output, or a bad `embedding_dim` or `temperature`.
+            vector output, a bad `embedding_dim` or `temperature`, or
+            branches of different output sizes without `embedding_dim`.
         ArgumentTypeError: `branches` is not a dict of Keras models.
     """
     check_modality_dict("branches", branches)
     if len(branches) < 2:
         raise ConfigurationError(
             f"A dual encoder needs at least two modalities. Received: branches={describe_value(sorted(branches))}")
-    check_positive_int("embedding_dim", embedding_dim)
+    check_positive_int("embedding_dim", embedding_dim, allow_none=True)
     check_positive_int("num_classes", num_classes, allow_none=True)
     loss = ContrastiveLoss(temperature=temperature, num_classes=num_classes, name="contrastive_loss")
     inputs, embeddings = {}, {}
@@ -87,6 +91,11 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
                 f"Received: branches[{modality!r}].output.shape={branch.output.shape}")
         inputs[modality] = keras.Input(shape=branch.input.shape[1:], dtype=branch.input.dtype, name=modality)
         embeddings[modality] = _encoder(branch, modality, embedding_dim)(inputs[modality])
+    sizes = {modality: embedding.shape[-1] for modality, embedding in embeddings.items()}
+    if len(set(sizes.values())) > 1:
+        raise ConfigurationError(
+            f"Without a projection (embedding_dim=None) the branches must return vectors of one size. "
+            f"Received: output sizes {sizes}")
     if num_classes is None:
         return keras.Model(inputs=inputs, outputs=loss(embeddings), name=name)
     inputs[LABEL_INPUT] = keras.Input(shape=(), dtype="int32", name=LABEL_INPUT)
@@ -94,9 +103,11 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
 
 
 def _encoder(branch, modality, embedding_dim):
-    """Branch -> Dense(embedding_dim) -> unit length, as one model."""
+    """Branch -> Dense(embedding_dim) (none when None) -> unit length, as one model."""
     features = keras.Input(shape=branch.input.shape[1:], dtype=branch.input.dtype, name=f"{modality}_input")
-    projected = keras.layers.Dense(embedding_dim, name=f"{modality}_projection")(branch(features))
+    projected = branch(features)
+    if embedding_dim is not None:
+        projected = keras.layers.Dense(embedding_dim, name=f"{modality}_projection")(projected)
     normalised = keras.layers.UnitNormalization(name=f"{modality}_normalization")(projected)
     return keras.Model(features, normalised, name=f"{modality}{ENCODER_SUFFIX}")
 

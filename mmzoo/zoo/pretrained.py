@@ -96,17 +96,27 @@ def pretrained_trimodal_classifier(image_preset="clip_vit_base_patch16", text_pr
 def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
                             image_shape=(224, 224, 3), sequence_length=77, embedding_dim=128, temperature=0.07,
                             trainable=False, num_classes=None):
-    """A CLIP pair of towers, frozen, with new projections into one space: image-text search trained on your pairs.
+    """A CLIP pair of towers, frozen, in one embedding space: image-text search, zero-shot or trained on your pairs.
 
-    The towers' features (the mean of their tokens) are projected, L2
-    normalised and trained with the contrastive loss of
-    `mmzoo.retrieval.dual_encoder`; with frozen towers only the projections
-    (and the temperature) train, on features `mmzoo.training.fit(...,
-    cache_frozen=True)` computes once.
+    With `embedding_dim=None` the embeddings are the preset's own (CLIP's
+    class and end tokens through its projections, `branches.from_preset(...,
+    pooling="embedding")`), L2 normalised: images and texts are searchable
+    at once, without training (zero-shot search and classification, as CLIP
+    is used). With a size, the towers' features (the mean of their tokens)
+    are projected by new layers, L2 normalised and trained with the
+    contrastive loss of `mmzoo.retrieval.dual_encoder` on your pairs; with
+    frozen towers only the projections (and the temperature) train, on
+    features `mmzoo.training.fit(..., cache_frozen=True)` computes once.
+
+    Example:
+        >>> model = pretrained_dual_encoder(embedding_dim=None)  # CLIP's own space
+        >>> index = retrieval.Index("image").add(retrieval.embed(model, images, "image"))
+        >>> ids, scores = index.search(retrieval.embed(model, np.array(["a photo of a dog"]), "text"), k=5)
 
     Args:
         {{image_text_preset_args}}
-        embedding_dim: Size of the shared embedding.
+        embedding_dim: Size of the shared embedding (new projections), or
+            None for the preset's own joint embedding.
         temperature: Initial temperature of the contrastive softmax (learned).
         trainable: Whether the towers are fine-tuned too.
         num_classes: None to train on pairs alone, or the number of classes
@@ -116,8 +126,9 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
         A `keras.Model` with inputs `image` (pixels) and `text` (strings),
         outputs their unit-length embeddings `{"image": ..., "text": ...}`.
     """
+    pooling = "vector" if embedding_dim is not None else "embedding"
     return dual_encoder(
-        _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, "vector",
+        _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
                   trainable),
         embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes,
         name="pretrained_dual_encoder")
@@ -218,6 +229,7 @@ register(ZooEntry(
             -> encoder of image_preset={image_preset!r} -> mean of tokens -> Dense({embedding_dim}) -> L2 normalisation
         text strings -> preset tokenizer ({sequence_length} tokens)
             -> encoder of text_preset={text_preset!r} -> mean of tokens -> Dense({embedding_dim}) -> L2 normalisation
+        (embedding_dim=None: the preset's own pooling and projections instead, CLIP's joint space, searchable untrained)
         ContrastiveLoss: logits = s * image_embeddings . text_embeddings^T, s = 1 / temperature learned
         (starts at 1 / {temperature}); outputs: the embeddings by modality, no labels
         (num_classes=N: the class-aware variant of dual_encoder)
@@ -225,9 +237,9 @@ register(ZooEntry(
     """,
     corrections=(
         *_CORRECTIONS,
-        "The towers' own CLIP projections are not used (the branch is the mean of each tower's tokens): new "
-        "projections are trained on the user's pairs, so search needs training first (mmzoo.training.fit or "
-        "mmzoo train dual_encoder --image-preset ... --text-preset ...).",
+        "By default new projections of the towers' mean tokens are trained on the user's pairs, so search needs "
+        "training first (mmzoo.training.fit or mmzoo train dual_encoder --image-preset ... --text-preset ...); "
+        "embedding_dim=None keeps CLIP's own pooling and projections instead: zero-shot search, no training.",
     ),
     builder=pretrained_dual_encoder,
     example_data=_raw_pairs,

@@ -1,0 +1,121 @@
+"""`from_preset(..., pooling="embedding")`: a two-tower preset's own joint space, checked against keras-hub's CLIP."""
+
+import shutil
+
+import keras
+import numpy as np
+import pytest
+
+from mmzoo import branches, retrieval, zoo
+from mmzoo.errors import ConfigurationError
+from mmzoo.layers import PresetEncoder
+from hub_presets import IMAGE_SIZE, save_tiny_clip, save_tiny_presets, save_tiny_siglip
+
+keras_hub = pytest.importorskip("keras_hub")  # the "hub" extra: pip install -e ".[dev,hub]"
+
+SEQUENCE_LENGTH = 16
+TEXTS = np.array(["A photo of a Cat", "the red car", "a BIG dog near the tree", "blue", "a small tree"], dtype=object)
+
+
+@pytest.fixture(scope="module")
+def presets(tmp_path_factory):
+    folder = str(tmp_path_factory.mktemp("presets"))
+    return {**save_tiny_presets(folder), "clip": save_tiny_clip(folder), "siglip": save_tiny_siglip(folder)}
+
+
+@pytest.fixture(scope="module")
+def images():
+    return np.random.default_rng(0).uniform(0, 255, (6, IMAGE_SIZE, IMAGE_SIZE, 3)).astype("float32")
+
+
+def _clip_reference(preset, images, texts):
+    """CLIP's embeddings as keras-hub computes them: its preprocessor, then the backbone's own embedding methods."""
+    backbone = keras_hub.models.Backbone.from_preset(preset)
+    preprocessor = keras_hub.models.CLIPPreprocessor.from_preset(preset, sequence_length=SEQUENCE_LENGTH)
+    text_inputs = preprocessor({"images": images[: len(texts)], "prompts": texts})
+    image_inputs = preprocessor({"images": images, "prompts": np.array([""] * len(images))})
+    return (np.array(backbone.get_vision_embeddings(image_inputs["images"])),
+            np.array(backbone.get_text_embeddings(text_inputs["token_ids"])))
+
+
+def test_clip_branches_give_clips_own_embeddings(presets, images):
+    image_branch = branches.from_preset(presets["clip"], "image", pooling="embedding")
+    text_branch = branches.from_preset(presets["clip"], "text", pooling="embedding", sequence_length=SEQUENCE_LENGTH)
+    expected_images, expected_texts = _clip_reference(presets["clip"], images, TEXTS)
+    assert image_branch.output.shape == text_branch.output.shape == (None, 8)
+    np.testing.assert_allclose(image_branch.predict(images, verbose=0), expected_images, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(text_branch.predict(TEXTS, verbose=0), expected_texts, rtol=1e-5, atol=1e-6)
+    assert image_branch.trainable_weights == [] == text_branch.trainable_weights
+
+
+@pytest.mark.parametrize("pooling", ["vector", "embedding"])
+def test_clip_texts_are_lower_cased_as_clips_preprocessor_does(presets, pooling):
+    branch = branches.from_preset(presets["clip"], "text", pooling=pooling, sequence_length=SEQUENCE_LENGTH)
+    lower = np.array([text.lower() for text in TEXTS], dtype=object)
+    np.testing.assert_allclose(branch.predict(TEXTS, verbose=0), branch.predict(lower, verbose=0), rtol=1e-6)
+
+
+def test_a_bert_branch_keeps_the_case_its_tokenizer_decides(presets):
+    layer = branches.from_preset(presets["text"], "text", sequence_length=12).get_layer("text_preset_encoder")
+    assert layer.lowercase is False
+
+
+def test_an_embedding_branch_reloads_without_the_preset_folder(presets, images, tmp_path):
+    copy = shutil.copytree(presets["clip"], tmp_path / "clip")
+    for modality, samples in (("image", images), ("text", TEXTS)):
+        branch = branches.from_preset(str(copy), modality, pooling="embedding", sequence_length=SEQUENCE_LENGTH)
+        expected = branch.predict(samples, verbose=0)
+        branch.save(tmp_path / f"{modality}.keras")
+        if modality == "text":
+            shutil.rmtree(copy)
+        loaded = keras.saving.load_model(tmp_path / f"{modality}.keras", safe_mode=True)
+        np.testing.assert_allclose(loaded.predict(samples, verbose=0), expected, rtol=1e-6)
+        assert loaded.trainable_weights == []
+
+
+def test_a_tower_that_pools_itself_gives_its_vector(presets, images):
+    backbone = keras_hub.models.Backbone.from_preset(presets["siglip"])
+    converter = keras_hub.layers.ImageConverter.from_preset(presets["siglip"])
+    expected = np.asarray(backbone.vision_encoder({"images": converter(images)}))
+    for pooling in ("vector", "embedding"):
+        branch = branches.from_preset(presets["siglip"], "image", pooling=pooling)
+        assert branch.output.shape == (None, 16)
+        np.testing.assert_allclose(branch.predict(images, verbose=0), expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ConfigurationError, match="pools its tokens itself.*Received: pooling='tokens'"):
+        branches.from_preset(presets["siglip"], "image", pooling="tokens")
+
+
+def test_an_embedding_of_a_preset_without_two_towers_is_refused(presets):
+    with pytest.raises(ConfigurationError, match="two-tower preset.*Received: preset='.*image', modality='image'"):
+        branches.from_preset(presets["image"], "image", pooling="embedding")
+
+
+def test_a_projection_needs_the_embedding_pooling(presets):
+    backbone = keras_hub.models.Backbone.from_preset(presets["clip"])
+    with pytest.raises(ConfigurationError, match="pooling='embedding'. Received: pooling='vector'"):
+        PresetEncoder(backbone.vision_encoder, pooling="vector", projection=backbone.vision_projection)
+
+
+def test_the_zero_shot_dual_encoder_searches_as_clip_ranks(presets, images, tmp_path):
+    model = zoo.build("pretrained_dual_encoder", image_preset=presets["clip"], text_preset=presets["clip"],
+                      image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=None)
+    assert len(model.trainable_weights) == 1, "only the temperature trains: towers and projections are CLIP's, frozen"
+    clip_images, clip_texts = _clip_reference(presets["clip"], images, TEXTS)
+    clip_images /= np.linalg.norm(clip_images, axis=1, keepdims=True)
+    clip_texts /= np.linalg.norm(clip_texts, axis=1, keepdims=True)
+    image_embeddings = retrieval.embed(model, images, "image")
+    np.testing.assert_allclose(image_embeddings, clip_images, atol=1e-5)
+    index = retrieval.Index("image").add(image_embeddings)
+    ids, scores = index.search(retrieval.embed(model, TEXTS, "text"), k=3)
+    np.testing.assert_array_equal(ids, np.argsort(-(clip_texts @ clip_images.T), axis=1, kind="stable")[:, :3])
+    model.save(tmp_path / "zero_shot.keras")
+    loaded = keras.saving.load_model(tmp_path / "zero_shot.keras", safe_mode=True)
+    np.testing.assert_allclose(retrieval.embed(loaded, TEXTS, "text"), retrieval.embed(model, TEXTS, "text"),
+                               rtol=1e-6)
+
+
+def test_branches_of_different_sizes_need_a_projection(presets):
+    image = branches.from_preset(presets["clip"], "image", pooling="embedding")
+    text = branches.from_preset(presets["text"], "text", sequence_length=12)
+    with pytest.raises(ConfigurationError, match=r"one size. Received: output sizes \{'image': 8, 'text': 16\}"):
+        retrieval.dual_encoder({"image": image, "text": text}, embedding_dim=None)
