@@ -435,6 +435,23 @@ def write_run(arguments, model, history, metrics, vectorizer, decoding):
                       {"model": arguments.name, "data": arguments.data, "epochs": arguments.epochs, **metrics})
 
 
+def _write_on_chief(chief, arguments, model, history, metrics, vectorizer, decoding):
+    """Writes the run folder on the chief; another worker of a cluster says so and writes nothing.
+
+    Every worker of a cluster runs the same command, `--out` included, and
+    holds the same trained model: one writer keeps a shared folder's files
+    whole.
+
+    Returns:
+        Whether this process wrote the run.
+    """
+    if chief:
+        write_run(arguments, model, history, metrics, vectorizer, decoding)
+    else:
+        print(f"Trained as a worker of the cluster; its chief writes {arguments.out}")
+    return chief
+
+
 def run(arguments):
     """Trains the model and writes its folder: the model, its history and its test metrics.
 
@@ -447,6 +464,7 @@ def run(arguments):
     frame, columns = check(arguments)
     common.load_tensorflow()
     from mmzoo import datasets, training
+    from mmzoo.training.strategy import is_chief
 
     check_strategy(arguments.strategy)
     check_name(arguments.name)
@@ -461,12 +479,14 @@ def run(arguments):
     build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets,
                            class_aware=arguments.class_aware)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
+    chief = is_chief(strategy)
     if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
         checkpoints = os.path.join(arguments.out, CHECKPOINTS)
         model, history, metrics = train_contrastive.run(arguments, strategy, build, data, row_ids, MODEL_FILE,
-                                                        checkpoints)
-        write_run(arguments, model, history, metrics, vectorizer, decoding)
-        print(f"{train_contrastive.summary(metrics['retrieval'])}; saved {os.path.join(arguments.out, MODEL_FILE)}")
+                                                        checkpoints, chief)
+        if _write_on_chief(chief, arguments, model, history, metrics, vectorizer, decoding):
+            print(f"{train_contrastive.summary(metrics['retrieval'])}; "
+                  f"saved {os.path.join(arguments.out, MODEL_FILE)}")
         return
     resuming = os.path.isdir(arguments.out)
     os.makedirs(arguments.out, exist_ok=True)
@@ -480,7 +500,7 @@ def run(arguments):
         learning_rate="cosine", cache_frozen=bool(presets))
     seconds = time.perf_counter() - start
     metrics = judge(model, data, class_names)
-    write_run(arguments, model, history.history, {**metrics, "training_seconds": round(seconds, 2)},
-              vectorizer, decoding)
-    print(f"{metrics['split']} accuracy {metrics['accuracy']:.4f}, macro F1 {metrics['macro_f1']:.4f}; "
-          f"saved {os.path.join(arguments.out, MODEL_FILE)}")
+    if _write_on_chief(chief, arguments, model, history.history, {**metrics, "training_seconds": round(seconds, 2)},
+                       vectorizer, decoding):
+        print(f"{metrics['split']} accuracy {metrics['accuracy']:.4f}, macro F1 {metrics['macro_f1']:.4f}; "
+              f"saved {os.path.join(arguments.out, MODEL_FILE)}")

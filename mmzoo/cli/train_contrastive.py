@@ -89,7 +89,7 @@ def builder(shapes, vocab_size, num_classes=None, presets=None):
     return build
 
 
-def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
+def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir, chief=True):
     """Trains a dual encoder on pairs, measures retrieval on the test split and writes its indexes.
 
     The model trains as the fusions do, with `mmzoo.training.fit` (its
@@ -117,6 +117,8 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
         model_file: The model's file name inside `--out`.
         checkpoint_dir: Folder of the best model and the training backup
             inside `--out`.
+        chief: Whether this process writes the indexes (False on the other
+            workers of a cluster).
 
     Returns:
         A tuple `(model, history, metrics)`: the trained model, `{metric:
@@ -146,10 +148,10 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir):
     seconds = time.perf_counter() - start
     embeddings, labels = _embed_split(model, data["test"], batch_size)
     metrics = evaluation.cross_modal_metrics(embeddings, labels)
-    os.makedirs(arguments.out, exist_ok=True)
     path = os.path.join(arguments.out, model_file)
     ids = row_ids["test"] if row_ids else None
-    for modality, values in embeddings.items():
+    for modality, values in embeddings.items() if chief else ():
+        os.makedirs(arguments.out, exist_ok=True)
         retrieval.Index(modality=modality).add(values, ids=ids).save(retrieval.index_path(path, modality))
     return model, history.history, {"batch_size": batch_size, "split": "test", "class_aware": arguments.class_aware,
                                     "samples": len(next(iter(embeddings.values()))),
