@@ -99,14 +99,25 @@ def save_tiny_clip(folder):
 
 
 def save_tiny_siglip(folder):
-    """Saves a tiny random SigLIP pair of towers (they pool and project themselves); returns the folder."""
+    """Saves a tiny random SigLIP pair of towers (they pool and project themselves) with its tokenizer; returns the folder."""
+    import io
+
     import keras_hub
+    import sentencepiece
 
     path = os.path.join(folder, "siglip")
+    proto = io.BytesIO()
+    sentencepiece.SentencePieceTrainer.train(
+        sentence_iterator=iter(["a photo of a cat", "the red car", "a big dog near the tree", "a small blue tree"]),
+        model_writer=proto, vocab_size=16, model_type="WORD", pad_id=0, bos_id=-1, eos_id=1, unk_id=2,
+        unk_piece="<unk>", eos_piece="</s>", pad_piece="<pad>")
+    tokenizer = keras_hub.tokenizers.SigLIPTokenizer(proto=proto.getvalue())
     vision = keras_hub.models.SigLIPVisionEncoder(patch_size=8, hidden_dim=16, num_layers=1, num_heads=2,
                                                   intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
-    text = keras_hub.models.SigLIPTextEncoder(vocabulary_size=32, embedding_dim=16, hidden_dim=16, num_layers=1,
-                                              num_heads=2, intermediate_dim=32, max_sequence_length=16)
+    text = keras_hub.models.SigLIPTextEncoder(vocabulary_size=tokenizer.vocabulary_size(), embedding_dim=16,
+                                              hidden_dim=16, num_layers=1, num_heads=2, intermediate_dim=32,
+                                              max_sequence_length=16)
     keras_hub.models.SigLIPBackbone(vision, text).save_to_preset(path)
+    tokenizer.save_to_preset(path)
     keras_hub.layers.SigLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
     return path

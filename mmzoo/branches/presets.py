@@ -16,8 +16,8 @@ TOWERS = {"image": "vision_encoder", "text": "text_encoder"}
 """Attributes holding one modality's tower in a two-tower backbone (CLIP, SigLIP)."""
 PROJECTIONS = {"image": "vision_projection", "text": "text_projection"}
 """Attributes holding the projection of a tower into a two-tower backbone's joint space (CLIP; SigLIP's towers project themselves)."""
-LOWERCASING = ("to_lower", "canonicalize_text")
-"""Settings of a keras-hub task preprocessor that lower-case texts (CLIP's, SigLIP's)."""
+STANDARDIZATIONS = {"canonicalize_text": "lower_and_strip_punctuation", "to_lower": "lower"}
+"""Settings of keras-hub task preprocessors that standardise texts (SigLIP's, CLIP's), and what each does."""
 CONVERTERS = {"image": ("ImageConverter", "image_converter.json"), "audio": ("AudioConverter", "audio_converter.json")}
 TOKENIZER_FILE = "tokenizer.json"
 DEFAULT_IMAGE_SIZE = 224
@@ -134,20 +134,22 @@ def _projection(backbone, modality, pooling, preset):
     return getattr(backbone, PROJECTIONS[modality], None)
 
 
-def _lowercase(keras_hub, backbone, preset):
-    """Tells whether the preset's own text preprocessing lower-cases texts (CLIP's `to_lower`, SigLIP's canonicalisation).
+def _standardize(keras_hub, backbone, preset):
+    """Returns how the preset's own text preprocessing standardises texts (`PresetEncoder(standardize=...)`).
 
-    The setting lives on the model's task preprocessor (not on its
-    tokenizer), found by the backbone class it serves; only a preprocessor
-    that has such a setting is loaded.
+    The setting lives on the model's task preprocessor (CLIP's `to_lower`,
+    SigLIP's `canonicalize_text`), not on its tokenizer; the preprocessor is
+    found by the backbone class it serves, and loaded only when it has such
+    a setting.
     """
     for candidate in vars(keras_hub.models).values():
         if (isinstance(candidate, type) and issubclass(candidate, keras_hub.models.Preprocessor)
                 and getattr(candidate, "backbone_cls", None) is type(backbone)
-                and set(LOWERCASING) & set(inspect.signature(candidate.__init__).parameters)):
+                and set(STANDARDIZATIONS) & set(inspect.signature(candidate.__init__).parameters)):
             preprocessor = _load("preprocessor", preset, lambda cls=candidate: cls.from_preset(preset))
-            return any(getattr(preprocessor, setting, False) for setting in LOWERCASING)
-    return False
+            return next((standardize for setting, standardize in STANDARDIZATIONS.items()
+                         if getattr(preprocessor, setting, False)), None)
+    return None
 
 
 def _preprocessor(keras_hub, preset, modality):
@@ -227,8 +229,8 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     Inputs: text is a string per sample (packed to `sequence_length`
     tokens); images are `(height, width, 3)` pixels in [0, 255], resized and
     scaled by the preset's image converter (none: taken as they are);
-    texts are lower-cased first when the preset's own preprocessing does so
-    (CLIP, SigLIP);
+    texts are standardised first as the preset's own preprocessing does it
+    (lower-cased for CLIP; also without punctuation for SigLIP);
     audio is a waveform of `input_shape[0]` samples at the converter's
     sample rate (by default its whole clip length).
 
@@ -287,8 +289,8 @@ def from_preset(preset, modality, input_shape=None, sequence_length=None, poolin
     preprocessor = _preprocessor(keras_hub, preset, modality)
     inputs = _input(modality, encoder, preprocessor, input_shape, name)
     sequence_length = _sequence_length(sequence_length, encoder, preset) if modality == "text" else None
-    lowercase = modality == "text" and _lowercase(keras_hub, backbone, preset)
+    standardize = _standardize(keras_hub, backbone, preset) if modality == "text" else None
     layer = PresetEncoder(encoder, preprocessor, sequence_length=sequence_length, pooling=pooling,
-                          projection=projection, lowercase=lowercase, name=f"{name}_encoder")
+                          projection=projection, standardize=standardize, name=f"{name}_encoder")
     layer.trainable = trainable
     return keras.Model(inputs, layer(inputs), name=name)

@@ -5,12 +5,16 @@ import math
 import keras
 from keras import ops
 
-from mmzoo._checks import OUTPUT_MODES, check_bool, check_choice, check_positive_int, check_type
+from mmzoo._checks import OUTPUT_MODES, check_choice, check_positive_int, check_type
 from mmzoo.errors import ConfigurationError
 from mmzoo.layers.masked_mean import masked_mean
 
 POOLINGS = (*OUTPUT_MODES, "embedding")
 """Outputs of a preset encoder: the mean of the tokens, the tokens, or the two-tower model's own joint embedding."""
+STANDARDIZE_OPTIONS = ("lower", "lower_and_strip_punctuation", None)
+"""Text standardisations of keras-hub task preprocessors: CLIP's `to_lower`, SigLIP's `canonicalize_text`."""
+PUNCTUATION = r"!|\"|#|\$|%|&|\\|'|\(|\)|\*|\+|,|-|\.|/|:|;|<|=|>|\?|@|\[|\\|\]|\^|_|`|{|\||}|~"
+"""The characters SigLIP's preprocessor removes (big_vision's prompt canonicalisation)."""
 
 SEQUENCE_KEYS = ("sequence_output", "encoder_sequence_output")
 """Keys of the token features in an encoder's dict output, in order of preference."""
@@ -72,26 +76,28 @@ class PresetEncoder(keras.layers.Layer):
         projection: The two-tower model's projection of this tower (a
             `keras.layers.Dense`), applied with `pooling="embedding"`; None
             when the tower projects itself (SigLIP).
-        lowercase: Whether texts are lower-cased before tokenizing, as the
-            preset's own preprocessing does (CLIP's, SigLIP's).
+        standardize: What is done to texts before tokenizing, as the
+            preset's own preprocessing does it: `"lower"` (CLIP),
+            `"lower_and_strip_punctuation"` (SigLIP: lower-cased,
+            punctuation removed, spaces collapsed and stripped) or None.
         **kwargs: Base layer arguments (`name`, `trainable`, `dtype`).
 
     Raises:
-        ArgumentTypeError: `encoder` is not a `keras.Model`, `projection`
-            not a layer or `lowercase` not a bool.
-        ConfigurationError: `pooling` is unknown, `sequence_length` is
+        ArgumentTypeError: `encoder` is not a `keras.Model` or `projection`
+            not a layer.
+        ConfigurationError: `pooling` or `standardize` is unknown, `sequence_length` is
             not positive, `"tokens"` of a tower that pools itself, or a
             `projection` without `pooling="embedding"`.
     """
 
     def __init__(self, encoder, preprocessor=None, sequence_length=64, pooling="vector", projection=None,
-                 lowercase=False, trainable=True, **kwargs):
+                 standardize=None, trainable=True, **kwargs):
         super().__init__(**kwargs)
         check_type("encoder", encoder, keras.Model, "a keras.Model (a keras-hub backbone or one of its towers)")
         check_choice("pooling", pooling, POOLINGS)
         check_positive_int("sequence_length", sequence_length, allow_none=not is_text_encoder(encoder))
         check_type("projection", projection, (keras.layers.Layer, type(None)), "a keras layer or None")
-        check_bool("lowercase", lowercase)
+        check_choice("standardize", standardize, STANDARDIZE_OPTIONS)
         if projection is not None and pooling != "embedding":
             raise ConfigurationError(
                 f"A projection applies to the joint embedding only: use pooling='embedding'. "
@@ -101,7 +107,7 @@ class PresetEncoder(keras.layers.Layer):
         self.sequence_length = sequence_length
         self.pooling = pooling
         self.projection = projection
-        self.lowercase = lowercase
+        self.standardize = standardize
         self.is_text = is_text_encoder(encoder)
         self.trainable = trainable
         if pooling == "tokens" and self._pools_itself():
@@ -137,15 +143,23 @@ class PresetEncoder(keras.layers.Layer):
         from keras_hub.layers import StartEndPacker
 
         tokenizer = self.preprocessor
-        if self.lowercase:
-            import tensorflow as tf  # text branches run on TensorFlow (keras-hub tokenizers)
-
-            inputs = tf.strings.lower(inputs)
         packer = StartEndPacker(
-            start_value=tokenizer.start_token_id, end_value=tokenizer.end_token_id,
+            start_value=getattr(tokenizer, "start_token_id", None), end_value=tokenizer.end_token_id,
             pad_value=tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0,
             sequence_length=self.sequence_length, return_padding_mask=True, dtype="int32")
-        return packer(tokenizer(inputs))
+        return packer(tokenizer(self._standardized(inputs)))
+
+    def _standardized(self, texts):
+        """Texts as the preset's own preprocessing standardises them (TensorFlow string ops, as the tokenizers)."""
+        if self.standardize is None:
+            return texts
+        import tensorflow as tf  # text branches run on TensorFlow (keras-hub tokenizers)
+
+        texts = tf.strings.lower(texts)
+        if self.standardize == "lower_and_strip_punctuation":
+            texts = tf.strings.regex_replace(texts, PUNCTUATION, "")
+            texts = tf.strings.strip(tf.strings.regex_replace(texts, r"\s+", " "))
+        return texts
 
     def _encoder_inputs(self, inputs):
         """Returns `(encoder inputs, padding mask or None)` for raw inputs."""
@@ -215,7 +229,7 @@ class PresetEncoder(keras.layers.Layer):
             "sequence_length": self.sequence_length,
             "pooling": self.pooling,
             "projection": keras.saving.serialize_keras_object(self.projection),
-            "lowercase": self.lowercase,
+            "standardize": self.standardize,
         })
         return config
 

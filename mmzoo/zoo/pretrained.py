@@ -110,8 +110,8 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
 
     Example:
         >>> model = pretrained_dual_encoder(embedding_dim=None)  # CLIP's own space
-        >>> index = retrieval.Index("image").add(retrieval.embed(model, images, "image"))
-        >>> ids, scores = index.search(retrieval.embed(model, np.array(["a photo of a dog"]), "text"), k=5)
+        >>> photos = retrieval.build_index(model, {"image": pixels}, "image")
+        >>> ids, scores = retrieval.search(model, photos, np.array(["a photo of a dog"]), "text", k=5)
 
     Args:
         {{image_text_preset_args}}

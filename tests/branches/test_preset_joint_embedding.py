@@ -51,13 +51,20 @@ def test_clip_branches_give_clips_own_embeddings(presets, images):
 @pytest.mark.parametrize("pooling", ["vector", "embedding"])
 def test_clip_texts_are_lower_cased_as_clips_preprocessor_does(presets, pooling):
     branch = branches.from_preset(presets["clip"], "text", pooling=pooling, sequence_length=SEQUENCE_LENGTH)
+    assert branch.get_layer("text_preset_encoder").standardize == "lower"
     lower = np.array([text.lower() for text in TEXTS], dtype=object)
     np.testing.assert_allclose(branch.predict(TEXTS, verbose=0), branch.predict(lower, verbose=0), rtol=1e-6)
 
 
-def test_a_bert_branch_keeps_the_case_its_tokenizer_decides(presets):
+def test_a_bert_branch_keeps_the_texts_its_tokenizer_takes(presets):
     layer = branches.from_preset(presets["text"], "text", sequence_length=12).get_layer("text_preset_encoder")
-    assert layer.lowercase is False
+    assert layer.standardize is None
+
+
+def test_an_unknown_standardization_is_refused(presets):
+    backbone = keras_hub.models.Backbone.from_preset(presets["clip"])
+    with pytest.raises(ConfigurationError, match="Received: standardize='upper'"):
+        PresetEncoder(backbone.text_encoder, standardize="upper")
 
 
 def test_an_embedding_branch_reloads_without_the_preset_folder(presets, images, tmp_path):
@@ -71,6 +78,18 @@ def test_an_embedding_branch_reloads_without_the_preset_folder(presets, images, 
         loaded = keras.saving.load_model(tmp_path / f"{modality}.keras", safe_mode=True)
         np.testing.assert_allclose(loaded.predict(samples, verbose=0), expected, rtol=1e-6)
         assert loaded.trainable_weights == []
+
+
+def test_siglip_texts_are_canonicalised_and_encoded_as_keras_hub_does(presets):
+    texts = np.array(["A photo, of a Cat!", "the  red car.", "  a BIG dog near the tree "], dtype=object)
+    preprocessor = keras_hub.models.SigLIPPreprocessor.from_preset(presets["siglip"], sequence_length=SEQUENCE_LENGTH)
+    token_ids = preprocessor({"images": np.zeros((3, IMAGE_SIZE, IMAGE_SIZE, 3), "float32"), "prompts": texts})
+    backbone = keras_hub.models.Backbone.from_preset(presets["siglip"])
+    expected = np.asarray(backbone.get_text_embeddings(token_ids["token_ids"]))
+    for pooling in ("vector", "embedding"):
+        branch = branches.from_preset(presets["siglip"], "text", pooling=pooling, sequence_length=SEQUENCE_LENGTH)
+        assert branch.get_layer("text_preset_encoder").standardize == "lower_and_strip_punctuation"
+        np.testing.assert_allclose(branch.predict(texts, verbose=0), expected, rtol=1e-5, atol=1e-6)
 
 
 def test_a_tower_that_pools_itself_gives_its_vector(presets, images):
@@ -105,8 +124,8 @@ def test_the_zero_shot_dual_encoder_searches_as_clip_ranks(presets, images, tmp_
     clip_texts /= np.linalg.norm(clip_texts, axis=1, keepdims=True)
     image_embeddings = retrieval.embed(model, images, "image")
     np.testing.assert_allclose(image_embeddings, clip_images, atol=1e-5)
-    index = retrieval.Index("image").add(image_embeddings)
-    ids, scores = index.search(retrieval.embed(model, TEXTS, "text"), k=3)
+    photos = retrieval.build_index(model, {"image": images}, "image")
+    ids, _ = retrieval.search(model, photos, TEXTS, "text", k=3)
     np.testing.assert_array_equal(ids, np.argsort(-(clip_texts @ clip_images.T), axis=1, kind="stable")[:, :3])
     model.save(tmp_path / "zero_shot.keras")
     loaded = keras.saving.load_model(tmp_path / "zero_shot.keras", safe_mode=True)
