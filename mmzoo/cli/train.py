@@ -442,6 +442,15 @@ def _write_on_chief(chief, arguments, model, history, metrics, vectorizer, decod
     holds the same trained model: one writer keeps a shared folder's files
     whole.
 
+    Args:
+        chief: Whether this process is the cluster's chief (or the only process).
+        arguments: The parsed `train` arguments.
+        model: The trained model.
+        history: `{metric: per-epoch values}`.
+        metrics: The metrics of `metrics.json`.
+        vectorizer: The texts' `TextVectorization`, or None.
+        decoding: The manifest's `mmzoo.datasets.Decoding`, or None.
+
     Returns:
         Whether this process wrote the run.
     """
