@@ -57,7 +57,58 @@ def test_config_and_scale():
     assert float(layer.scale()) == pytest.approx(10.0, rel=1e-5)
 
 
+def _siglip(a, b, scale, bias, positives):
+    """SigLIP's loss written out: the mean over rows of the summed -log sigmoid of every pair's signed logit."""
+    logits = scale * a @ b.T + bias
+    signs = 2.0 * positives - 1.0
+    return np.mean(np.sum(np.log1p(np.exp(-signs * logits)), axis=1))
+
+
+def test_the_sigmoid_loss_is_siglips():
+    a, b = _unit(6, 4, 0), _unit(6, 4, 1)
+    layer = ContrastiveLoss(temperature=0.1, loss="sigmoid")
+    layer({"a": a, "b": b})
+    assert float(keras.ops.convert_to_numpy(layer.logit_bias)) == -10.0
+    expected = (_siglip(a, b, 10.0, -10.0, np.eye(6)) + _siglip(b, a, 10.0, -10.0, np.eye(6))) / 2
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_sigmoid_loss_equals_keras_hubs_siglip_loss():
+    # keras-hub's own SigLIPLoss, on the logits SigLIP's head computes with the same scale and bias.
+    pytest.importorskip("keras_hub")
+    from keras_hub.src.models.siglip.siglip_loss import SigLIPLoss
+
+    a, b = _unit(5, 3, 2), _unit(5, 3, 3)
+    layer = ContrastiveLoss(temperature=0.25, loss="sigmoid", bias=-2.0)
+    layer({"image": a, "text": b})
+    signs = 2.0 * np.eye(5, dtype="float32") - 1.0
+    expected = float(SigLIPLoss()(signs, 4.0 * b @ a.T - 2.0))
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_with_labels_the_sigmoid_loss_takes_every_row_of_the_class_as_positive():
+    a, b = _unit(4, 3, 0), _unit(4, 3, 1)
+    labels = np.array([0, 1, 0, 1])
+    layer = ContrastiveLoss(temperature=1.0, loss="sigmoid", bias=0.5)
+    layer({"a": a, "b": b}, labels=labels)
+    same = (labels[:, None] == labels[None, :]).astype("float32")
+    expected = (_siglip(a, b, 1.0, 0.5, same) + _siglip(b, a, 1.0, 0.5, same)) / 2
+    assert float(keras.ops.convert_to_numpy(layer.losses[0])) == pytest.approx(expected, rel=1e-5)
+
+
+def test_the_sigmoid_loss_learns_its_bias_and_round_trips():
+    layer = ContrastiveLoss(loss="sigmoid", bias=-5.0, num_classes=2, name="siglip")
+    check_layer_config(layer)
+    layer({"a": _unit(3, 2, 0), "b": _unit(3, 2, 1)})
+    assert {weight.name for weight in layer.trainable_weights} == {"log_scale", "logit_bias", "prototypes"}
+    assert ContrastiveLoss.from_config(layer.get_config()).bias == -5.0
+
+
 @pytest.mark.parametrize("kwargs, message", [
+    ({"loss": "hinge"}, "loss='hinge'"),
+    ({"bias": -10.0}, "bias=-10.0"),
+    ({"loss": "sigmoid", "bias": float("nan")}, "bias=nan"),
+    ({"loss": "sigmoid", "bias": float("inf")}, "bias=inf"),
     ({"temperature": 0}, "temperature=0"),
     ({"temperature": 0.001}, "temperature=0.001"),
     ({"max_scale": -1.0}, "max_scale=-1.0"),
@@ -117,9 +168,10 @@ def test_under_a_mirrored_strategy_the_negatives_are_the_whole_batch(tmp_path):
     results = json.loads(output.read_text())
     assert results["even"]["rows"] == [4, 4]
     assert np.mean(results["even"]["replicas"]) == pytest.approx(results["even"]["whole"], rel=1e-5)
-    assert results["uneven"]["rows"] == [4, 3]
-    weighted = np.average(results["uneven"]["replicas"], weights=results["uneven"]["rows"])
-    assert weighted == pytest.approx(results["uneven"]["whole"], rel=1e-5)
-    for variant in ("pairs", "labels"):
+    for uneven in ("uneven", "uneven_sigmoid"):
+        assert results[uneven]["rows"] == [4, 3]
+        weighted = np.average(results[uneven]["replicas"], weights=results[uneven]["rows"])
+        assert weighted == pytest.approx(results[uneven]["whole"], rel=1e-5)
+    for variant in ("pairs", "labels", "sigmoid_pairs", "sigmoid_labels"):
         assert results[variant]["step"] > 1e-2
         assert results[variant]["difference"] < 1e-5
