@@ -92,7 +92,9 @@ def save_tiny_clip(folder):
                                                 intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
     text = keras_hub.models.CLIPTextEncoder(vocabulary_size=len(vocabulary), embedding_dim=16, hidden_dim=16,
                                             num_layers=1, num_heads=2, intermediate_dim=32, max_sequence_length=16)
-    keras_hub.models.CLIPBackbone(vision, text, projection_dim=8).save_to_preset(path)
+    backbone = keras_hub.models.CLIPBackbone(vision, text, projection_dim=8)
+    backbone.clip_head.logit_scale.assign(np.log(100.0))  # a trained CLIP's scale, at CLIP's cap
+    backbone.save_to_preset(path)
     keras_hub.tokenizers.CLIPTokenizer(vocabulary=vocabulary, merges=merges).save_to_preset(path)
     keras_hub.layers.CLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
     return path
@@ -117,7 +119,10 @@ def save_tiny_siglip(folder):
     text = keras_hub.models.SigLIPTextEncoder(vocabulary_size=tokenizer.vocabulary_size(), embedding_dim=16,
                                               hidden_dim=16, num_layers=1, num_heads=2, intermediate_dim=32,
                                               max_sequence_length=16)
-    keras_hub.models.SigLIPBackbone(vision, text).save_to_preset(path)
+    backbone = keras_hub.models.SigLIPBackbone(vision, text)
+    backbone.siglip_head.logit_scale.assign(np.log(120.0))  # learned values as a trained SigLIP's: a scale above
+    backbone.siglip_head.logit_bias.assign(-12.0)  # CLIP's cap of 100, a large negative bias
+    backbone.save_to_preset(path)
     tokenizer.save_to_preset(path)
     keras_hub.layers.SigLIPImageConverter(image_size=(IMAGE_SIZE, IMAGE_SIZE)).save_to_preset(path)
     return path

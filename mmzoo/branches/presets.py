@@ -1,10 +1,11 @@
-"""`from_preset`: a pretrained keras-hub encoder (image, text or audio) as a branch."""
+"""`from_preset`: a pretrained keras-hub encoder (image, text or audio) as a branch; `joint_similarity` of two towers."""
 
 import difflib
 import inspect
 import os
 
 import keras
+import numpy as np
 
 from mmzoo._checks import check_bool, check_choice, check_input_shape, check_positive_int
 from mmzoo.errors import ArgumentTypeError, ConfigurationError, MissingDependencyError, describe_value
@@ -195,6 +196,45 @@ def _sequence_length(sequence_length, encoder, preset):
             f"The preset's encoder reads at most {longest} tokens per text. "
             f"Received: sequence_length={sequence_length}, preset={preset!r}")
     return sequence_length
+
+
+def joint_similarity(preset):
+    """Returns how a two-tower preset scores its image-text pairs: its loss, and the learned scale and bias of its head.
+
+    CLIP's head multiplies the cosine similarities by a learned
+    `exp(logit_scale)` (100 in the released CLIPs) and was trained with the
+    softmax loss; SigLIP's also adds a learned `logit_bias` and was trained
+    with the sigmoid loss. These are the settings a `ContrastiveLoss`
+    (`mmzoo.retrieval.dual_encoder`) starts from to fine-tune the preset's
+    own joint space (`branches.from_preset(..., pooling="embedding")`) with
+    the loss and the temperature it was trained with. The backbone is loaded
+    to read them.
+
+    Args:
+        preset: A two-tower keras-hub preset (CLIP, SigLIP): a name, a
+            `kaggle://` or `hf://` handle or a local folder.
+
+    Returns:
+        A dict with "loss" ("softmax" or "sigmoid"), "temperature"
+        (`1 / exp(logit_scale)`) and "bias" (the sigmoid's, else None).
+
+    Raises:
+        ConfigurationError: the preset cannot be loaded, or its backbone
+            has no head scoring image-text pairs (not a two-tower model).
+        MissingDependencyError: keras-hub is not installed.
+    """
+    keras_hub = import_keras_hub()
+    preset = check_preset(preset, keras_hub)
+    backbone = _load("backbone", preset, lambda: keras_hub.models.Backbone.from_preset(preset))
+    head = next((layer for layer in backbone.layers if hasattr(layer, "logit_scale")), None)
+    if head is None:
+        raise ConfigurationError(
+            f"The preset holds a {type(backbone).__name__}, without the learned logit scale of a two-tower "
+            f"image-text model (CLIP, SigLIP). Received: preset={preset!r}")
+    bias = getattr(head, "logit_bias", None)
+    return {"loss": "softmax" if bias is None else "sigmoid",
+            "temperature": float(np.exp(-keras.ops.convert_to_numpy(head.logit_scale))),
+            "bias": None if bias is None else float(keras.ops.convert_to_numpy(bias))}
 
 
 def from_preset(preset, modality, input_shape=None, sequence_length=None, pooling="vector", trainable=False,

@@ -21,7 +21,8 @@ LABEL_INPUT = "label"
 """The extra input of a class-aware dual encoder: the class of each pair, used by the loss only."""
 
 
-def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None, name="dual_encoder"):
+def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None, loss="softmax", bias=None,
+                 max_scale=100.0, name="dual_encoder"):
     """Builds a contrastive encoder of two or more modalities (CLIP-style).
 
     Each modality's branch is followed by a linear projection to
@@ -30,7 +31,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
     embed into one space (the towers of a CLIP preset with
     `pooling="embedding"`) and are only normalised. The embeddings go through a `ContrastiveLoss`
     layer, which adds the symmetric InfoNCE loss of every pair of
-    modalities with a learned temperature; so the model trains with
+    modalities with a learned temperature (or, with `loss="sigmoid"`,
+    SigLIP's pairwise sigmoid loss with a learned bias); so the model trains with
     `model.compile(optimizer)` and `model.fit(inputs)` on paired samples,
     without labels (labels given to `fit` as targets are ignored).
 
@@ -57,9 +59,12 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
             branch maps one input to a feature vector.
         embedding_dim: Size of the shared embedding, or None for no
             projection (the branches' outputs must then have one size).
-        temperature: Initial temperature of the softmax over similarities.
+        temperature: Initial temperature of the scaled similarities (learned).
         num_classes: None to train on pairs alone, or the number of classes
             of the class-aware variant (needs the "label" input when training).
+        loss: "softmax" (CLIP's loss) or "sigmoid" (SigLIP's).
+        bias: Initial bias of the sigmoid loss, None for SigLIP's -10.
+        max_scale: Largest learned scale `1 / temperature` (CLIP caps it at 100).
         name: Name of the model.
 
     Returns:
@@ -68,7 +73,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
 
     Raises:
         ConfigurationError: fewer than two branches, a branch without a
-            vector output, a bad `embedding_dim` or `temperature`, or
+            vector output, a bad `embedding_dim`, `temperature`, `loss`,
+            `bias` or `max_scale` (see `mmzoo.layers.ContrastiveLoss`), or
             branches of different output sizes without `embedding_dim`.
         ArgumentTypeError: `branches` is not a dict of Keras models.
     """
@@ -78,7 +84,8 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
             f"A dual encoder needs at least two modalities. Received: branches={describe_value(sorted(branches))}")
     check_positive_int("embedding_dim", embedding_dim, allow_none=True)
     check_positive_int("num_classes", num_classes, allow_none=True)
-    loss = ContrastiveLoss(temperature=temperature, num_classes=num_classes, name="contrastive_loss")
+    contrastive_loss = ContrastiveLoss(temperature=temperature, max_scale=max_scale, num_classes=num_classes,
+                                       loss=loss, bias=bias, name="contrastive_loss")
     inputs, embeddings = {}, {}
     for modality in sorted(branches):
         branch = branches[modality]
@@ -97,9 +104,9 @@ def dual_encoder(branches, embedding_dim=64, temperature=0.07, num_classes=None,
             f"Without a projection (embedding_dim=None) the branches must return vectors of one size. "
             f"Received: output sizes {sizes}")
     if num_classes is None:
-        return keras.Model(inputs=inputs, outputs=loss(embeddings), name=name)
+        return keras.Model(inputs=inputs, outputs=contrastive_loss(embeddings), name=name)
     inputs[LABEL_INPUT] = keras.Input(shape=(), dtype="int32", name=LABEL_INPUT)
-    return keras.Model(inputs=inputs, outputs=loss(embeddings, labels=inputs[LABEL_INPUT]), name=name)
+    return keras.Model(inputs=inputs, outputs=contrastive_loss(embeddings, labels=inputs[LABEL_INPUT]), name=name)
 
 
 def _encoder(branch, modality, embedding_dim):

@@ -12,7 +12,7 @@ AV_MNIST_SHAPES = {"image_shape": (28, 28, 1), "spectrogram_shape": (32, 32)}
 
 
 def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_dim=64, temperature=0.07,
-                 num_classes=None):
+                 num_classes=None, loss="softmax"):
     """An image encoder and a spectrogram encoder trained to embed pairs close together.
 
     The branches are those of `mmzoo.branches.for_input` (the AV-MNIST
@@ -23,9 +23,11 @@ def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_
         image_shape: Image size.
         spectrogram_shape: `(time, frequency)` of the spectrograms.
         embedding_dim: Size of the shared embedding.
-        temperature: Initial temperature of the contrastive softmax (learned).
+        temperature: Initial temperature of the contrastive loss (learned).
         num_classes: None to train on pairs alone (no labels), or the number
             of classes of the class-aware variant, which takes a "label" input.
+        loss: "softmax" (CLIP's loss) or "sigmoid" (SigLIP's, with a learned
+            bias starting at -10).
 
     Returns:
         A `keras.Model` with inputs `image` and `audio`, outputs their
@@ -34,7 +36,8 @@ def dual_encoder(image_shape=(28, 28, 1), spectrogram_shape=(32, 32), embedding_
     return build_dual_encoder(
         {"image": branches.for_input("image", tuple(image_shape)),
          "audio": branches.for_input("audio", tuple(spectrogram_shape))},
-        embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes, name="dual_encoder")
+        embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes, loss=loss,
+        name="dual_encoder")
 
 
 def _av_mnist_pairs(num_samples, seed, config):
@@ -64,6 +67,7 @@ register(ZooEntry(
         spectrogram {spectrogram_shape} -> audio_conv2d branch (Dense 128) -> Dense({embedding_dim}) -> L2 normalisation
         ContrastiveLoss: logits = s * image_embeddings . audio_embeddings^T, s = 1 / temperature learned
         (starts at 1 / {temperature}, capped at 100); loss = mean of the cross-entropies both ways
+        (loss={loss!r}; "sigmoid": SigLIP's loss, -log sigmoid(+-(logits + learned bias)) of every pair)
         outputs: the embeddings by modality; no labels, no classifier
         num_classes=N (class-aware): a "label" input; supervised contrastive (every pair of the same class is a
         positive) + cross-entropy of s * embedding . class prototypes^T (one prototype per class, both modalities)

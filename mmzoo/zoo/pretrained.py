@@ -11,6 +11,10 @@ from mmzoo.zoo.registry import ZooEntry, register
 
 CLASS_WORDS = ("cat", "dog", "car", "tree", "house", "bird", "boat", "flower", "horse", "train")
 FILLER_WORDS = ("a", "the", "photo", "of", "small", "big", "red", "blue", "on", "near")
+DEFAULT_TEMPERATURE = 0.07
+"""Initial temperature of new projections: CLIP's."""
+MAX_SCALE = 100.0
+"""Cap of the learned scale `1 / temperature` (CLIP's), raised to a preset's own scale when that is larger."""
 SAMPLE_RATE = 16000
 """Sample rate of the example waveforms: Whisper's."""
 
@@ -94,16 +98,19 @@ def pretrained_trimodal_classifier(image_preset="clip_vit_base_patch16", text_pr
 
 @_documented
 def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="clip_vit_base_patch16",
-                            image_shape=(224, 224, 3), sequence_length=77, embedding_dim=128, temperature=0.07,
-                            trainable=False, num_classes=None):
+                            image_shape=(224, 224, 3), sequence_length=77, embedding_dim=128, temperature=None,
+                            trainable=False, num_classes=None, loss=None, bias=None):
     """A CLIP pair of towers, frozen, in one embedding space: image-text search, zero-shot or trained on your pairs.
 
     With `embedding_dim=None` the embeddings are the preset's own (CLIP's
     class and end tokens through its projections, `branches.from_preset(...,
     pooling="embedding")`), L2 normalised: images and texts are searchable
     at once, without training (zero-shot search and classification, as CLIP
-    is used). With a size, the towers' features (the mean of their tokens)
-    are projected by new layers, L2 normalised and trained with the
+    is used), and fine-tuning starts from the preset's own scoring of pairs:
+    its loss (CLIP's softmax, SigLIP's sigmoid), its learned temperature and
+    bias (`mmzoo.branches.joint_similarity`). With a size, the towers'
+    features (the mean of their tokens) are projected by new layers, L2
+    normalised and trained with the
     contrastive loss of `mmzoo.retrieval.dual_encoder` on your pairs; with
     frozen towers only the projections (and the temperature) train, on
     features `mmzoo.training.fit(..., cache_frozen=True)` computes once.
@@ -117,21 +124,31 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
         {{image_text_preset_args}}
         embedding_dim: Size of the shared embedding (new projections), or
             None for the preset's own joint embedding.
-        temperature: Initial temperature of the contrastive softmax (learned).
+        temperature: Initial temperature of the contrastive loss (learned);
+            None for the image preset's own with `embedding_dim=None`, else 0.07.
         trainable: Whether the towers are fine-tuned too.
         num_classes: None to train on pairs alone, or the number of classes
             of the class-aware variant (a "label" input).
+        loss: "softmax" or "sigmoid"; None for the image preset's own with
+            `embedding_dim=None` ("sigmoid" for SigLIP), else "softmax".
+        bias: Initial bias of the sigmoid loss; None for the preset's own
+            with `embedding_dim=None`, else SigLIP's -10.
 
     Returns:
         A `keras.Model` with inputs `image` (pixels) and `text` (strings),
         outputs their unit-length embeddings `{"image": ..., "text": ...}`.
     """
     pooling = "vector" if embedding_dim is not None else "embedding"
-    return dual_encoder(
-        _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
-                  trainable),
-        embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes,
-        name="pretrained_dual_encoder")
+    encoders = _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
+                         trainable)
+    own = ({"loss": "softmax", "temperature": DEFAULT_TEMPERATURE, "bias": None} if embedding_dim is not None
+           else branches.joint_similarity(image_preset))
+    loss = own["loss"] if loss is None else loss
+    temperature = own["temperature"] if temperature is None else temperature
+    bias = own["bias"] if bias is None and loss == own["loss"] else bias
+    return dual_encoder(encoders, embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes,
+                        loss=loss, bias=bias, max_scale=max(MAX_SCALE, 1.0 / own["temperature"]),
+                        name="pretrained_dual_encoder")
 
 
 def raw_example_data(num_samples, seed, config):
@@ -231,7 +248,9 @@ register(ZooEntry(
             -> encoder of text_preset={text_preset!r} -> mean of tokens -> Dense({embedding_dim}) -> L2 normalisation
         (embedding_dim=None: the preset's own pooling and projections instead, CLIP's joint space, searchable untrained)
         ContrastiveLoss: logits = s * image_embeddings . text_embeddings^T, s = 1 / temperature learned
-        (starts at 1 / {temperature}); outputs: the embeddings by modality, no labels
+        (starts at 1 / temperature: 1 / 0.07 for new projections, the preset's own with embedding_dim=None);
+        softmax loss, or the preset's own (SigLIP: sigmoid, with its learned bias); outputs: the embeddings by
+        modality, no labels
         (num_classes=N: the class-aware variant of dual_encoder)
         Presets: a keras-hub name, kaggle:// or hf:// handle, or a local preset folder.
     """,

@@ -138,3 +138,57 @@ def test_branches_of_different_sizes_need_a_projection(presets):
     text = branches.from_preset(presets["text"], "text", sequence_length=12)
     with pytest.raises(ConfigurationError, match=r"one size. Received: output sizes \{'image': 8, 'text': 16\}"):
         retrieval.dual_encoder({"image": image, "text": text}, embedding_dim=None)
+
+
+def test_joint_similarity_reads_the_loss_temperature_and_bias_of_the_presets_head(presets):
+    assert branches.joint_similarity(presets["clip"]) == {
+        "loss": "softmax", "temperature": pytest.approx(0.01, rel=1e-5), "bias": None}
+    assert branches.joint_similarity(presets["siglip"]) == {
+        "loss": "sigmoid", "temperature": pytest.approx(1 / 120.0, rel=1e-5), "bias": pytest.approx(-12.0)}
+    with pytest.raises(ConfigurationError, match="logit scale.*Received: preset='.*image'"):
+        branches.joint_similarity(presets["image"])
+
+
+def _loss_of(model, inputs):
+    model.compile(optimizer="sgd")
+    return model.evaluate(inputs, batch_size=len(inputs["text"]), verbose=0, return_dict=True)["loss"]
+
+
+def test_the_clip_joint_space_trains_with_clips_loss_and_temperature(presets, images):
+    # keras-hub's CLIP scores a batch with its preprocessor and backbone; its loss is the cross-entropy both ways.
+    model = zoo.build("pretrained_dual_encoder", image_preset=presets["clip"], text_preset=presets["clip"],
+                      image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=None)
+    backbone = keras_hub.models.Backbone.from_preset(presets["clip"])
+    preprocessor = keras_hub.models.CLIPPreprocessor.from_preset(presets["clip"], sequence_length=SEQUENCE_LENGTH)
+    inputs = preprocessor({"images": images[:5], "prompts": TEXTS})
+    logits = backbone({"images": inputs["images"], "token_ids": inputs["token_ids"]})
+    diagonal = np.arange(5)
+    expected = np.mean([np.mean(keras.losses.sparse_categorical_crossentropy(diagonal, logits[name], from_logits=True))
+                        for name in ("vision_logits", "text_logits")])
+    assert _loss_of(model, {"image": images[:5], "text": TEXTS}) == pytest.approx(float(expected), rel=1e-4)
+
+
+def test_the_siglip_joint_space_trains_with_siglips_own_loss_scale_and_bias(presets, images):
+    from keras_hub.src.models.siglip.siglip_loss import SigLIPLoss
+
+    model = zoo.build("pretrained_dual_encoder", image_preset=presets["siglip"], text_preset=presets["siglip"],
+                      image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=None)
+    loss_layer = model.get_layer("contrastive_loss")
+    assert (loss_layer.loss, loss_layer.max_scale) == ("sigmoid", pytest.approx(120.0))
+    backbone = keras_hub.models.Backbone.from_preset(presets["siglip"])
+    preprocessor = keras_hub.models.SigLIPPreprocessor.from_preset(presets["siglip"], sequence_length=SEQUENCE_LENGTH)
+    inputs = preprocessor({"images": images[:5], "prompts": TEXTS})
+    logits = backbone({"images": inputs["images"], "token_ids": inputs["token_ids"]})["text_logits"]
+    expected = SigLIPLoss()(2.0 * np.eye(5, dtype="float32") - 1.0, logits)
+    assert _loss_of(model, {"image": images[:5], "text": TEXTS}) == pytest.approx(float(expected), rel=1e-4)
+    softmax = zoo.build("pretrained_dual_encoder", image_preset=presets["siglip"], text_preset=presets["siglip"],
+                        image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=None,
+                        loss="softmax")
+    assert softmax.get_layer("contrastive_loss").bias is None
+
+
+def test_new_projections_start_from_clips_recipe_whatever_the_preset(presets):
+    model = zoo.build("pretrained_dual_encoder", image_preset=presets["siglip"], text_preset=presets["siglip"],
+                      image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=8)
+    loss_layer = model.get_layer("contrastive_loss")
+    assert (loss_layer.loss, loss_layer.temperature, loss_layer.max_scale) == ("softmax", 0.07, 100.0)

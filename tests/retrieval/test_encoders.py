@@ -30,10 +30,11 @@ def _model(**kwargs):
                          "audio": branches.dense(input_dim=12, hidden_units=(16,))}, embedding_dim=8, **kwargs)
 
 
-def test_trains_on_unlabelled_pairs_round_trips_and_finds_the_class(tmp_path):
+@pytest.mark.parametrize("loss", ["softmax", "sigmoid"])
+def test_trains_on_unlabelled_pairs_round_trips_and_finds_the_class(tmp_path, loss):
     keras.utils.set_random_seed(0)
     inputs, labels = _pairs(512)
-    model = _model()
+    model = _model(loss=loss)
     model.compile(optimizer=keras.optimizers.Adam(3e-3))
     history = model.fit(inputs, epochs=8, batch_size=64, verbose=0).history
     assert history["loss"][-1] < history["loss"][0] - 0.5
@@ -48,8 +49,12 @@ def test_trains_on_unlabelled_pairs_round_trips_and_finds_the_class(tmp_path):
     model.save(tmp_path / "m.keras")
     loaded = keras.saving.load_model(tmp_path / "m.keras", safe_mode=True)
     np.testing.assert_allclose(embed(loaded, test_inputs, "audio"), embeddings["audio"], rtol=1e-5, atol=1e-6)
-    assert float(loaded.get_layer("contrastive_loss").scale()) == pytest.approx(
-        float(model.get_layer("contrastive_loss").scale()))
+    saved, reloaded = model.get_layer("contrastive_loss"), loaded.get_layer("contrastive_loss")
+    assert [weight.name for weight in reloaded.weights] == [weight.name for weight in saved.weights]
+    for ours, theirs in zip(saved.weights, reloaded.weights):  # the scale, and the sigmoid's bias, are saved
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(theirs), keras.ops.convert_to_numpy(ours))
+    if loss == "sigmoid":
+        assert float(keras.ops.convert_to_numpy(saved.logit_bias)) != -10.0, "the bias is learned"
 
     index = build_index(loaded, test_inputs, "image")
     ids, _ = search(loaded, index, test_inputs["audio"][:50], "audio", k=1)
