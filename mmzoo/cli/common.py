@@ -381,3 +381,23 @@ def write_json(path, payload):
 
     make_parent(path)
     write_atomically(path, payload, indent=1)
+
+
+def training_action(checkpoint_dir):
+    """Says how a `train` run starts: "Training", or "Resuming after epoch N" when its backup holds N epochs.
+
+    The training backup decides, as it decides where `mmzoo.training.fit`
+    resumes; whether `--out` exists does not (on a cluster the chief may make
+    the folder before another worker looks).
+
+    Args:
+        checkpoint_dir: The run's checkpoint folder (the backup is inside).
+
+    Returns:
+        The first words of the run's first line.
+    """
+    from mmzoo.training.checkpoints import BackupAndRestore
+    from mmzoo.training.fitting import BACKUP_FOLDER
+
+    done = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER)).epochs_done()
+    return f"Resuming after epoch {done}" if done else "Training"

@@ -95,13 +95,15 @@ def adjust_decoding(decoding, presets):
         decoding.audio_features, decoding.audio_options = "waveform", {}
 
 
-def branches_for(shapes, vocab_size, presets=None):
+def branches_for(shapes, vocab_size, presets=None, pooling="vector"):
     """Returns the branch of each modality: its preset's encoder, or the recommended branch.
 
     Args:
         shapes: `{modality: per-sample shape}` of the decoded inputs.
         vocab_size: Number of token ids of the texts (for a text branch without preset).
         presets: `{modality: keras-hub preset}`, or None.
+        pooling: What the preset branches return: "vector" (the mean of
+            their tokens) or "embedding" (a two-tower preset's joint space).
 
     Returns:
         `{modality: keras.Model}`: `branch` for the modalities of `presets`,
@@ -110,17 +112,18 @@ def branches_for(shapes, vocab_size, presets=None):
     from mmzoo import branches
 
     presets = presets or {}
-    return {modality: branch(modality, presets[modality], shape) if modality in presets
+    return {modality: branch(modality, presets[modality], shape, pooling) if modality in presets
             else branches.for_input(modality, shape, vocab_size) for modality, shape in shapes.items()}
 
 
-def branch(modality, preset, shape):
+def branch(modality, preset, shape, pooling="vector"):
     """Returns the frozen preset branch of one modality for decoded manifest inputs of `shape`.
 
     Args:
         modality: "image", "text" or "audio".
         preset: The keras-hub preset.
         shape: Per-sample shape of the decoded inputs.
+        pooling: The `branches.from_preset` pooling: "vector" or "embedding".
 
     Returns:
         A `keras.Model`.
@@ -130,8 +133,8 @@ def branch(modality, preset, shape):
     from mmzoo import branches
 
     if modality == "text":
-        return branches.from_preset(preset, "text")
-    encoder = branches.from_preset(preset, modality, input_shape=shape)
+        return branches.from_preset(preset, "text", pooling=pooling)
+    encoder = branches.from_preset(preset, modality, input_shape=shape, pooling=pooling)
     if modality == "audio":
         return encoder
     inputs = keras.Input(shape=shape, name="image_pixels")

@@ -74,10 +74,7 @@ def add_arguments(parser):
                         help="for a manifest larger than memory: decode it once into sharded files in DIR "
                              "(one folder per split; resumable, reused by later runs, see `mmzoo prepare`) and "
                              "train from them instead of keeping the decoded files in memory")
-    parser.add_argument("--class-aware", action="store_true",
-                        help="dual_encoder only: train on the pairs and their labels (supervised contrastive loss "
-                             "and class prototypes shared by the modalities, what `mmzoo search --by-class` uses); "
-                             "needs the label column")
+    train_contrastive.add_arguments(parser)
     preset_options.add_arguments(parser)
 
 
@@ -363,7 +360,7 @@ def _sizes(defaults, shapes, vocab_size):
     return sizes
 
 
-def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False):
+def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False, loss=None, joint_space=False):
     """Returns the build function of the model and the inputs it takes.
 
     Args:
@@ -375,6 +372,9 @@ def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False
             of a fusion or a dual encoder, or None.
         class_aware: For a contrastive model, whether it learns the
             `num_classes` classes too (`--class-aware`).
+        loss: For a contrastive model, its loss (`--loss`), or None.
+        joint_space: For a contrastive model, whether it embeds into its
+            presets' own joint space (`--joint-space`).
 
     Returns:
         A tuple `(build function, input names)`.
@@ -385,8 +385,8 @@ def builder(name, data, num_classes, vectorizer, presets=None, class_aware=False
     vocab_size = int(vectorizer.vocabulary_size()) if vectorizer else len(synthetic.VOCABULARY)
     shapes = input_shapes(data)
     if name in train_contrastive.CONTRASTIVE_MODELS:
-        return (train_contrastive.builder(shapes, vocab_size, num_classes if class_aware else None, presets),
-                list(shapes))
+        return (train_contrastive.builder(shapes, vocab_size, num_classes if class_aware else None, presets,
+                                          loss, joint_space), list(shapes))
     if name in zoo.available():
         return zoo_builder(name, shapes, num_classes, vocab_size), list(zoo.get(name).modalities)
     return fusion_builder(name, shapes, num_classes, vocab_size, presets), list(shapes)
@@ -486,7 +486,8 @@ def run(arguments):
         data, class_names, vectorizer, decoding, row_ids = manifest_data(arguments, frame, columns)
     presets = preset_options.chosen(arguments)
     build, names = builder(arguments.name, data["train"], len(class_names), vectorizer, presets,
-                           class_aware=arguments.class_aware)
+                           class_aware=arguments.class_aware, loss=arguments.loss,
+                           joint_space=arguments.joint_space)
     data = {split: common.select(values, names, arguments.data) for split, values in data.items()}
     chief = is_chief(strategy)
     if arguments.name in train_contrastive.CONTRASTIVE_MODELS:
@@ -497,9 +498,8 @@ def run(arguments):
             print(f"{train_contrastive.summary(metrics['retrieval'])}; "
                   f"saved {os.path.join(arguments.out, MODEL_FILE)}")
         return
-    resuming = os.path.isdir(arguments.out)
     os.makedirs(arguments.out, exist_ok=True)
-    print(f"{'Resuming' if resuming else 'Training'} {arguments.name!r} on {arguments.data} "
+    print(f"{common.training_action(os.path.join(arguments.out, CHECKPOINTS))} {arguments.name!r} on {arguments.data} "
           f"({common.size(data['train'])} training samples) into {arguments.out}", flush=True)
     start = time.perf_counter()
     model, history = training.fit(

@@ -15,6 +15,29 @@ from mmzoo.cli import presets as preset_options
 CONTRASTIVE_MODELS = ("dual_encoder",)
 """Zoo entries trained on pairs without labels (their entry has no `num_classes`)."""
 
+LOSSES = ("softmax", "sigmoid")
+"""The `--loss` choices: `mmzoo.layers.contrastive_loss.LOSSES`, named here to keep TensorFlow out of argument parsing."""
+
+
+def add_arguments(parser):
+    """Adds the options of `mmzoo train` that only a dual encoder takes.
+
+    Args:
+        parser: The `train` subcommand's parser.
+    """
+    group = parser.add_argument_group("dual_encoder")
+    group.add_argument("--class-aware", action="store_true",
+                       help="train on the pairs and their labels (supervised contrastive loss and class prototypes "
+                            "shared by the modalities, what `mmzoo search --by-class` uses); needs the label column")
+    group.add_argument("--loss", choices=LOSSES,
+                       help="the contrastive loss: softmax (CLIP's) or sigmoid (SigLIP's, with a learned bias) "
+                            "(default: softmax, or the preset's own with --joint-space)")
+    group.add_argument("--joint-space", action="store_true",
+                       help="with --image-preset and --text-preset naming one two-tower preset (CLIP, SigLIP): "
+                            "embed into the preset's own joint space (its pooling and projections) instead of new "
+                            "projections, so search works as with the preset itself; training then fits only its "
+                            "temperature (and SigLIP's bias), starting from the preset's own, with its own loss")
+
 
 def check(arguments):
     """Refuses, before TensorFlow is imported, data a contrastive model cannot train on.
@@ -24,11 +47,19 @@ def check(arguments):
 
     Raises:
         UsageError: `--data synthetic`, a manifest with fewer than two
-            modality columns named, or `--class-aware` for another model.
+            modality columns named, `--class-aware`, `--loss` or
+            `--joint-space` for another model, or `--joint-space` without
+            one preset for the images and texts.
     """
     if arguments.class_aware and arguments.name not in CONTRASTIVE_MODELS:
         raise common.UsageError(f"--class-aware is an option of {', '.join(CONTRASTIVE_MODELS)}; "
                                 f"{arguments.name} learns the classes anyway")
+    for option, given in (("--loss", arguments.loss), ("--joint-space", arguments.joint_space)):
+        if given and arguments.name not in CONTRASTIVE_MODELS:
+            raise common.UsageError(f"{option} is an option of {', '.join(CONTRASTIVE_MODELS)}, "
+                                    f"received NAME {arguments.name}")
+    if arguments.joint_space:
+        _check_joint_space(arguments)
     if arguments.name not in CONTRASTIVE_MODELS or arguments.data == "av_mnist":
         return
     if arguments.data in common.BUNDLED_DATA:
@@ -39,6 +70,16 @@ def check(arguments):
     if len(given) < 2:
         raise common.UsageError(f"{arguments.name} pairs two or three modalities of a manifest: name two or three of "
                                 f"--image-col, --text-col and --audio-col, received {', '.join(given) or 'none'}")
+
+
+def _check_joint_space(arguments):
+    """Refuses `--joint-space` unless the images and texts, alone, go through one preset."""
+    image, text = arguments.image_preset, arguments.text_preset
+    if not image or image != text or arguments.audio_col or arguments.audio_preset:
+        raise common.UsageError(
+            "--joint-space searches the joint image-text space of one two-tower preset (CLIP, SigLIP): give "
+            "--image-preset and --text-preset the same preset, and no audio; received --image-preset "
+            f"{image}, --text-preset {text}{', --audio-col ' + arguments.audio_col if arguments.audio_col else ''}")
 
 
 def read_pairs(arguments):
@@ -57,14 +98,14 @@ def read_pairs(arguments):
             that is not a column, or no label column with `--class-aware`.
     """
     columns = common.columns(arguments)
-    if arguments.label_col or arguments.class_aware:
+    if arguments.label_col or getattr(arguments, "class_aware", False):  # `mmzoo prepare` has no --class-aware
         return common.read_manifest(arguments.data, columns), columns
     modalities = {key: column for key, column in columns.items() if key != "label"}
     frame = common.read_manifest(arguments.data, modalities)
     return frame, (columns if columns["label"] in frame.columns else modalities)
 
 
-def builder(shapes, vocab_size, num_classes=None, presets=None):
+def builder(shapes, vocab_size, num_classes=None, presets=None, loss=None, joint_space=False):
     """Returns a function building a dual encoder on the data's modalities.
 
     Args:
@@ -74,6 +115,9 @@ def builder(shapes, vocab_size, num_classes=None, presets=None):
             classes of the class-aware dual encoder (`--class-aware`).
         presets: `{modality: keras-hub preset}` of the modalities whose
             tower is a frozen pretrained encoder (`--image-preset`, ...), or None.
+        loss: The contrastive loss (`--loss`), or None for the default.
+        joint_space: Whether the image and text presets, one two-tower
+            preset, embed into their own joint space (`--joint-space`).
 
     Returns:
         A function without arguments returning an uncompiled
@@ -81,10 +125,17 @@ def builder(shapes, vocab_size, num_classes=None, presets=None):
         `mmzoo.branches.for_input`, or the presets' encoders.
     """
     from mmzoo import retrieval
+    from mmzoo.zoo.pretrained import joint_space_loss
+
+    if joint_space:  # read once, not at every build
+        settings = {"embedding_dim": None, **joint_space_loss(presets["image"], loss=loss)}
+    else:
+        settings = {"loss": loss or "softmax"}
 
     def build():
-        return retrieval.dual_encoder(preset_options.branches_for(shapes, vocab_size, presets),
-                                      num_classes=num_classes)
+        encoders = preset_options.branches_for(shapes, vocab_size, presets,
+                                               pooling="embedding" if joint_space else "vector")
+        return retrieval.dual_encoder(encoders, num_classes=num_classes, **settings)
 
     return build
 
@@ -127,15 +178,11 @@ def run(arguments, strategy, build, data, row_ids, model_file, checkpoint_dir, c
         level when the data has labels).
     """
     from mmzoo import evaluation, retrieval, training
-    from mmzoo.training.checkpoints import BackupAndRestore
-    from mmzoo.training.fitting import BACKUP_FOLDER
 
     strategy = training.get_strategy(strategy)
     samples, batch_size = common.size(data["train"]), arguments.batch_size * strategy.num_replicas_in_sync
-    done = BackupAndRestore(os.path.join(checkpoint_dir, BACKUP_FOLDER)).epochs_done()
     pairs = "pairs and their labels" if arguments.class_aware else "pairs"
-    action = f"Resuming after epoch {done}" if done else "Training"
-    print(f"{action} {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
+    print(f"{common.training_action(checkpoint_dir)} {arguments.name!r} on {samples} {arguments.data} {pairs} into {arguments.out} "
           f"({strategy.num_replicas_in_sync} replica(s), batch {batch_size})", flush=True)
     start = time.perf_counter()
     validation = data.get("validation")

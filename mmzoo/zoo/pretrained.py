@@ -141,14 +141,42 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
     pooling = "vector" if embedding_dim is not None else "embedding"
     encoders = _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
                          trainable)
-    own = ({"loss": "softmax", "temperature": DEFAULT_TEMPERATURE, "bias": None} if embedding_dim is not None
-           else branches.joint_similarity(image_preset))
-    loss = own["loss"] if loss is None else loss
-    temperature = own["temperature"] if temperature is None else temperature
-    bias = own["bias"] if bias is None and loss == own["loss"] else bias
-    return dual_encoder(encoders, embedding_dim=embedding_dim, temperature=temperature, num_classes=num_classes,
-                        loss=loss, bias=bias, max_scale=max(MAX_SCALE, 1.0 / own["temperature"]),
+    if embedding_dim is None:
+        settings = joint_space_loss(image_preset, loss=loss, temperature=temperature, bias=bias)
+    else:
+        settings = {"loss": "softmax" if loss is None else loss, "bias": bias,
+                    "temperature": DEFAULT_TEMPERATURE if temperature is None else temperature}
+    return dual_encoder(encoders, embedding_dim=embedding_dim, num_classes=num_classes, **settings,
                         name="pretrained_dual_encoder")
+
+
+def joint_space_loss(preset, loss=None, temperature=None, bias=None):
+    """Returns the loss arguments of a dual encoder fine-tuning a two-tower preset's own joint space.
+
+    Each setting left None is the preset's own (`branches.joint_similarity`):
+    CLIP's softmax loss and learned temperature, SigLIP's sigmoid loss, its
+    temperature and its bias; the cap of the learned scale is raised to the
+    preset's own scale when that is above CLIP's 100.
+
+    Args:
+        preset: The two-tower keras-hub preset (CLIP, SigLIP).
+        loss: "softmax", "sigmoid", or None for the preset's own.
+        temperature: Initial temperature, or None for the preset's own.
+        bias: Initial bias of the sigmoid loss, or None for the preset's own
+            (SigLIP's -10 when the sigmoid loss is not the preset's).
+
+    Returns:
+        A dict of the `mmzoo.retrieval.dual_encoder` arguments "loss",
+        "temperature", "bias" and "max_scale".
+
+    Raises:
+        ConfigurationError: the preset is not a two-tower model, or cannot be loaded.
+    """
+    own = branches.joint_similarity(preset)
+    loss = own["loss"] if loss is None else loss
+    return {"loss": loss, "temperature": own["temperature"] if temperature is None else temperature,
+            "bias": own["bias"] if bias is None and loss == own["loss"] else bias,
+            "max_scale": max(MAX_SCALE, 1.0 / own["temperature"])}
 
 
 def raw_example_data(num_samples, seed, config):

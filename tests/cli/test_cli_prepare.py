@@ -6,6 +6,7 @@ import pytest
 
 from cli_runner import assert_one_line_error, run_mmzoo
 from media_files import manifest
+from pairs_manifest import TEST_ROWS, write_pairs
 
 COLUMNS = ("--image-col", "image", "--text-col", "caption", "--audio-col", "audio", "--label-col", "label")
 
@@ -39,3 +40,17 @@ def test_prepare_refuses_bundled_data_and_a_file_as_folder(tmp_path):
     process = run_mmzoo("prepare", "concat", "--data", tmp_path / "manifest.csv", "--image-col", "image",
                         "--out", tmp_path / "file")
     assert_one_line_error(process, "--out", "file")
+
+
+@pytest.mark.slow  # two commands, about 20 s on 2 cores
+def test_prepare_then_train_a_dual_encoder_from_the_shards(tmp_path):
+    data = write_pairs(tmp_path)
+    shards = tmp_path / "prepared"
+    columns = ("--image-col", "photo", "--text-col", "caption")
+    process = run_mmzoo("prepare", "dual_encoder", "--data", data, *columns, "--out", shards)
+    assert process.returncode == 0, process.stderr
+    assert json.loads((shards / "test" / "metadata.json").read_text(encoding="utf-8"))["rows"] == len(TEST_ROWS)
+    process = run_mmzoo("train", "dual_encoder", "--data", data, *columns, "--prepared", shards, "--epochs", "1",
+                        "--batch-size", "8", "--out", tmp_path / "run")
+    assert process.returncode == 0, process.stderr
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text(encoding="utf-8"))["samples"] == len(TEST_ROWS)
