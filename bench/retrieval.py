@@ -25,6 +25,7 @@ then 3 times timed; queries per second come from the median.
     python bench/retrieval.py                               # 15-40 minutes on 2 CPU cores
     python bench/retrieval.py --epochs 1 --train-size 2000 --seeds 0 1 --sizes 10000 --out /tmp/retrieval_check.md
     python bench/retrieval.py --validation-speaker lucas    # part 1 only, scored on a training speaker
+    python bench/retrieval.py --validation-speaker lucas --loss sigmoid   # SigLIP's loss for the dual encoders
 """
 
 import argparse
@@ -69,6 +70,9 @@ def parse_args(argv=None):
                         help="first learning rate of the cosine decay (default: 1e-3)")
     parser.add_argument("--embedding-dim", type=positive_int, default=64, help="shared embedding size (default: 64)")
     parser.add_argument("--temperature", type=float, default=0.07, help="initial temperature (default: 0.07)")
+    parser.add_argument("--loss", choices=("softmax", "sigmoid"), default="softmax",
+                        help="contrastive loss of the dual encoders: CLIP's softmax or SigLIP's sigmoid "
+                             "(default: softmax)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2],
                         help="seeds of the weights and the shuffling; every model is trained once per seed and the "
                              "tables show means (default: 0 1 2)")
@@ -112,7 +116,7 @@ def train_dual_encoder(train, arguments, seed, class_aware=False):
 
     keras.utils.set_random_seed(seed)
     model = zoo.build("dual_encoder", embedding_dim=arguments.embedding_dim, temperature=arguments.temperature,
-                      num_classes=10 if class_aware else None)
+                      num_classes=10 if class_aware else None, loss=arguments.loss)
     steps = math.ceil(len(train[1]) / arguments.batch_size)
     model.compile(optimizer=make_optimizer("adam", recipe.learning_rate(steps, arguments.epochs,
                                                                         initial=arguments.learning_rate)))
@@ -315,9 +319,11 @@ def report(runs, scales, arguments, argv, seconds):
         trained_on = ("the pairs and their digits: supervised contrastive (every pair of the same digit in the batch "
                       "is a positive) plus a cosine classifier on 10 learned digit prototypes shared by both modalities"
                       if class_aware
-                      else "the pairs only, no labels (CLIP: the other pairs of the batch are the negatives)")
+                      else "the pairs only, no labels (the other pairs of the batch are the negatives)")
+        trained_on += {"softmax": ", CLIP's softmax loss", "sigmoid": ", SigLIP's sigmoid loss"}[arguments.loss]
         lines += [f"{variant}: `mmzoo.zoo.build('dual_encoder', embedding_dim={arguments.embedding_dim}, "
-                  f"temperature={arguments.temperature}, num_classes={10 if class_aware else None})`, {note['parameters']:,.0f} weights, "
+                  f"temperature={arguments.temperature}, num_classes={10 if class_aware else None}, "
+                  f"loss={arguments.loss!r})`, {note['parameters']:,.0f} weights, "
                   f"plain `model.fit` on {notes['train pairs']:,.0f} training pairs, trained on {trained_on}; "
                   f"{arguments.epochs} epochs, batch {arguments.batch_size}, Adam with the cosine decay of "
                   f"`mmzoo.training.recipe` from {arguments.learning_rate:g}; means over the seeds: {note['seconds']:.0f} s, "

@@ -28,6 +28,8 @@ EXAMPLES = """examples:
   mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption --out runs/photos
   mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption \
       --image-preset clip_vit_base_patch16 --text-preset bert_tiny_en_uncased --out runs/photos_pretrained
+  mmzoo train dual_encoder --data pairs.csv --image-col photo --text-col caption --joint-space \
+      --image-preset siglip_base_patch16_224 --text-preset siglip_base_patch16_224 --epochs 1 --out runs/siglip
 
 NAME is a fusion (concat, weighted, gated, attention, tensor, late, ...: the
 branches of `mmzoo.branches.for_input` that fit the data are built for it:
@@ -43,7 +45,9 @@ numbers, for `mmzoo search`. With a manifest and a fusion NAME or
 dual_encoder, --image-preset, --text-preset and --audio-preset put a frozen
 pretrained keras-hub encoder (`mmzoo.branches.from_preset`) in place of that
 modality's branch (a dual encoder then trains the projections into the
-shared space); its features are then computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
+shared space, or, with --joint-space and one CLIP or SigLIP preset for images
+and texts, keeps that preset's own space and loss); its features are then
+computed once (`cache_frozen=True`). Training follows `mmzoo.training.recipe`, as
 `mmzoo demo` does: Adam with a cosine-decayed learning rate, batch 64.
 A manifest's files are decoded once, by the check before training, and kept
 in memory; with --prepared DIR they are decoded once into shards in DIR
