@@ -4,8 +4,10 @@ import numpy as np
 
 import mmzoo.branches as branches
 import mmzoo.heads as heads
+from mmzoo._checks import check_choice
 from mmzoo._docstrings import shared_arguments
 from mmzoo.assemble import build_model
+from mmzoo.layers.contrastive_loss import LOSSES
 from mmzoo.retrieval.encoders import CONTRASTIVE_TRAINING, LABEL_INPUT, dual_encoder
 from mmzoo.zoo.registry import ZooEntry, register
 
@@ -138,6 +140,8 @@ def pretrained_dual_encoder(image_preset="clip_vit_base_patch16", text_preset="c
         A `keras.Model` with inputs `image` (pixels) and `text` (strings),
         outputs their unit-length embeddings `{"image": ..., "text": ...}`.
     """
+    if loss is not None:  # before the presets load
+        check_choice("loss", loss, LOSSES)
     pooling = "vector" if embedding_dim is not None else "embedding"
     encoders = _branches({"image": image_preset, "text": text_preset}, image_shape, None, sequence_length, pooling,
                          trainable)

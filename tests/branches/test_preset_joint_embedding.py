@@ -192,3 +192,9 @@ def test_new_projections_start_from_clips_recipe_whatever_the_preset(presets):
                       image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), sequence_length=SEQUENCE_LENGTH, embedding_dim=8)
     loss_layer = model.get_layer("contrastive_loss")
     assert (loss_layer.loss, loss_layer.temperature, loss_layer.max_scale) == ("softmax", 0.07, 100.0)
+
+
+def test_an_unknown_loss_is_refused_before_any_preset_loads(tmp_path):
+    with pytest.raises(ConfigurationError, match="Received: loss='hinge'"):
+        zoo.build("pretrained_dual_encoder", image_preset=str(tmp_path / "missing"),
+                  text_preset=str(tmp_path / "missing"), embedding_dim=None, loss="hinge")

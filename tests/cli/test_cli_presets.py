@@ -106,3 +106,10 @@ def test_train_in_the_joint_space_of_a_preset_keeps_its_embeddings_and_its_loss(
     search = run_mmzoo("search", folder / "model.keras", "--query", "a blue square", "--modality", "text", "--k", "2")
     assert search.returncode == 0, search.stderr
     assert search.stdout.count("  score ") == 2, search.stdout
+
+
+def test_the_loss_choices_of_the_command_are_the_librarys():
+    from mmzoo.cli.train_contrastive import LOSSES as COMMAND_LOSSES
+    from mmzoo.layers.contrastive_loss import LOSSES
+
+    assert COMMAND_LOSSES == LOSSES
