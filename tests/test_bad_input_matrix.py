@@ -173,6 +173,11 @@ MATRIX = {
              "modality", "'smell'"),
         Case("preset a number", lambda c: branches.from_preset(3, "image"), TypeErr, "preset", "3"),
     ],
+    "mmzoo.branches.joint_similarity": [
+        Case("missing folder", lambda c: branches.joint_similarity(str(c.tmp / "no_preset")), ValueErr,
+             "preset", "no_preset'"),
+        Case("preset a number", lambda c: branches.joint_similarity(3), TypeErr, "preset", "3"),
+    ],
     "mmzoo.branches.for_input": [
         Case("unknown modality", lambda c: branches.for_input("smell", (4,)), ValueErr, "modality", "'smell'"),
     ],
