@@ -75,11 +75,13 @@ def check(arguments):
 def _check_joint_space(arguments):
     """Refuses `--joint-space` unless the images and texts, alone, go through one preset."""
     image, text = arguments.image_preset, arguments.text_preset
-    if not image or image != text or arguments.audio_col or arguments.audio_preset:
+    audio = [f", {option} {value}" for option, value in
+             (("--audio-col", arguments.audio_col), ("--audio-preset", arguments.audio_preset)) if value]
+    if not image or image != text or audio:
         raise common.UsageError(
             "--joint-space searches the joint image-text space of one two-tower preset (CLIP, SigLIP): give "
             "--image-preset and --text-preset the same preset, and no audio; received --image-preset "
-            f"{image}, --text-preset {text}{', --audio-col ' + arguments.audio_col if arguments.audio_col else ''}")
+            f"{image}, --text-preset {text}{''.join(audio)}")
 
 
 def read_pairs(arguments):

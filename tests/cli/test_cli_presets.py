@@ -77,9 +77,12 @@ def test_the_joint_space_needs_one_preset_for_images_and_texts_of_a_dual_encoder
     assert_one_line_error(run_mmzoo("train", "dual_encoder", *pairs, "--audio-col", "clip", "--image-preset", "clip",
                                     "--text-preset", "clip", "--joint-space", "--out", tmp_path / "d"),
                           "--joint-space", "no audio", "--audio-col clip")
+    assert_one_line_error(run_mmzoo("train", "dual_encoder", *pairs, "--audio-preset", "hubert", "--image-preset",
+                                    "clip", "--text-preset", "clip", "--joint-space", "--out", tmp_path / "f"),
+                          "--joint-space", "no audio", "--audio-preset hubert")
     process = run_mmzoo("train", "dual_encoder", *pairs, "--loss", "hinge", "--out", tmp_path / "e")
     assert process.returncode == 2 and "--loss" in process.stderr and "'hinge'" in process.stderr
-    assert not any((tmp_path / name).exists() for name in "abcde")
+    assert not any((tmp_path / name).exists() for name in "abcdef")
 
 
 @pytest.mark.slow  # two trainings on tiny presets, about 40 s on 2 cores
