@@ -1,6 +1,8 @@
 """`.keras` (with text vocabularies), SavedModel, and one entry point for every format."""
 
+import json
 import os
+import warnings
 import zipfile
 
 import keras
@@ -82,6 +84,14 @@ def save_keras(model, path, vectorizers=None, overwrite=False):
 def load_keras(path):
     """Loads a model saved by `save_keras`, with its vocabularies.
 
+    A model trained on one Keras backend loads on the others. Keras saves
+    the optimizer of a model trained on PyTorch as PyTorch's own class,
+    which runs on torch tensors only (and imports torch); on another
+    backend the model is compiled instead with that backend's class of the
+    same optimizer, its settings, losses and metrics, with a warning: only
+    the optimizer's state (e.g. Adam's moments) is not restored, which
+    predictions, evaluation and export do not use.
+
     Args:
         path: A `.keras` file.
 
@@ -103,13 +113,36 @@ def load_keras(path):
     with reading(path, "`.keras` model", "Save or copy the model again (e.g. with mmzoo.export.save_keras)."):
         if not zipfile.is_zipfile(path):
             raise ValueError("not a zip archive, as every `.keras` file is; it may be truncated")
-        model = keras.saving.load_model(path, safe_mode=True)
+        compile_config = _compile_config(path)
+        optimizer = (compile_config or {}).get("optimizer")
+        saved_on = _other_backend(optimizer)
+        model = keras.saving.load_model(path, safe_mode=True, compile=saved_on is None)
+        if saved_on is not None:
+            warnings.warn(f"{os.fspath(path)!r}: its {optimizer['class_name']} optimizer is the {saved_on} backend's "
+                          f"own class; compiled with the {keras.backend.backend()} backend's "
+                          f"{optimizer['class_name']} and the same settings, without the optimizer's state.",
+                          stacklevel=2)
+            model.compile_from_config({**compile_config, "optimizer": {**optimizer, "module": "keras.optimizers"}})
     vectorizers = {
         name: load_vectorizer(vocabulary_path(path, name))
         for name in input_names(model)
         if os.path.isfile(vocabulary_path(path, name))
     }
     return model, vectorizers
+
+
+def _compile_config(path):
+    """The `compile_config` of a `.keras` file's `config.json`, or None when it was saved uncompiled."""
+    with zipfile.ZipFile(path) as archive:
+        return json.loads(archive.read("config.json")).get("compile_config")
+
+
+def _other_backend(optimizer):
+    """The backend whose own class the serialized `optimizer` is, when not the backend in use; else None."""
+    module = (optimizer.get("module") or "") if isinstance(optimizer, dict) else ""
+    prefix = "keras.src.backend."
+    backend = module[len(prefix):].split(".")[0] if module.startswith(prefix) else None
+    return backend if backend not in (None, keras.backend.backend()) else None
 
 
 def export_saved_model(model, path, overwrite=False):

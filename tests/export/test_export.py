@@ -1,6 +1,9 @@
 """Round trips of every export format, the TFLite predictor and the export report."""
 
+import json
 import os
+import warnings
+import zipfile
 
 import keras
 import numpy as np
@@ -164,6 +167,37 @@ def test_keras_round_trip_with_vocabulary(tmp_path):
     assert list(vectorizers) == ["text"]
     np.testing.assert_array_equal(vectorizers["text"](inputs["text"]).numpy(), ids["text"])
     np.testing.assert_allclose(loaded.predict(ids, verbose=0), model.predict(ids, verbose=0), atol=1e-6)
+
+
+def _as_saved_on_pytorch(path):
+    """Rewrites a `.keras` file's optimizer as a model trained on PyTorch saves it: PyTorch's own Adam class."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    config = json.loads(members["config.json"])
+    config["compile_config"]["optimizer"]["module"] = "keras.src.backend.torch.optimizers.torch_adam"
+    members["config.json"] = json.dumps(config).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+
+
+def test_a_model_trained_on_pytorch_loads_and_trains_on_another_backend(image_audio, tmp_path):
+    """Keras alone imports torch's optimizer class (not installed here, and useless on TensorFlow's tensors)."""
+    model, inputs, labels = image_audio
+    path = export.save_keras(model, tmp_path / "model.keras")
+    _as_saved_on_pytorch(path)
+    with pytest.warns(UserWarning, match=r"Adam optimizer is the torch backend's own class; compiled with the "
+                                         r"tensorflow backend's Adam .*without the optimizer's state"):
+        loaded, _ = export.load_keras(path)
+    np.testing.assert_allclose(loaded.predict(inputs, verbose=0), model.predict(inputs, verbose=0), atol=1e-6)
+    assert loaded.optimizer.get_config() == {**model.optimizer.get_config(), "name": loaded.optimizer.name}
+    assert loaded.loss == model.loss
+    assert np.isfinite(loaded.train_on_batch(inputs, labels))
+    with warnings.catch_warnings(record=True) as caught:  # saved on this backend: loads as saved, with its state
+        warnings.simplefilter("always")
+        again, _ = export.load_keras(export.save_keras(loaded, tmp_path / "again.keras"))
+    assert not [warning for warning in caught if "optimizer" in str(warning.message)]
+    assert int(again.optimizer.iterations) == 1
 
 
 def test_saved_model_round_trip(image_audio, tmp_path):
