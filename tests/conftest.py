@@ -24,6 +24,17 @@ def _seed_and_clear():
     yield
 
 
+def pytest_collection_modifyitems(items):
+    """Keeps the tests that use `av_mnist_trained_once` in one process of `pytest -n` (pytest-xdist).
+
+    Its cache lives in a process: spread over two, both would train the
+    shared models. `--dist loadgroup` (pyproject.toml) runs a group in one.
+    """
+    for item in items:
+        if "av_mnist_trained_once" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("av_mnist_trained_once"))
+
+
 @pytest.fixture(scope="session")
 def _av_mnist_results():
     """`train_and_evaluate` results of the AV-MNIST recipe, kept for the whole session."""

@@ -178,7 +178,6 @@ def test_balance_table_averages_the_probes_over_the_seeds():
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("av_mnist_trained_once")  # one process: they share its trained models
 def test_the_recipe_reaches_its_floor_on_the_held_out_speaker_beside_plain_keras(av_mnist_trained_once):
     train, test = bench.load_data("speaker")
     rows, reference, _, ceilings = bench.run(train, test, models=("image only", "audio only", "concat"),

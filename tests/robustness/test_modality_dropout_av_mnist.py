@@ -23,7 +23,6 @@ from mmzoo.datasets import load  # noqa: E402
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("av_mnist_trained_once")  # one process: they share its trained models
 def test_a_model_trained_with_modality_dropout_matches_the_specialists(av_mnist_trained_once):
     train = load("av_mnist", split="train", as_dataset=False)
     test = load("av_mnist", split="test", as_dataset=False)
