@@ -119,3 +119,33 @@ def write_results(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda temporary: pathlib.Path(temporary).write_text(text, encoding="utf-8"))
     print(f"\nWritten to {path}")
+
+
+def clip_bpe_vocabulary(words):
+    """A small byte-pair vocabulary in which each of `words` is one token, for a random CLIP's tokenizer.
+
+    Args:
+        words: the words a text may use (lower case letters).
+
+    Returns:
+        `(vocabulary, merges)` for `keras_hub.tokenizers.CLIPTokenizer`: every
+        letter alone and word-final, the merges that join each word's letters
+        from left to right, and CLIP's two special tokens with the largest ids
+        (keras-hub's CLIP pools a text at its largest id).
+    """
+    characters = sorted({character for word in words for character in word})
+    vocabulary = {}
+    for token in [*characters, *[f"{character}</w>" for character in characters]]:
+        vocabulary.setdefault(token, len(vocabulary))
+    merges = []
+    for word in words:
+        symbols = [*word[:-1], f"{word[-1]}</w>"]
+        while len(symbols) > 1:
+            merge = f"{symbols[0]} {symbols[1]}"
+            if merge not in merges:
+                merges.append(merge)
+            symbols = [symbols[0] + symbols[1], *symbols[2:]]
+            vocabulary.setdefault(symbols[0], len(vocabulary))
+    for special in ("<|startoftext|>", "<|endoftext|>"):
+        vocabulary[special] = len(vocabulary)
+    return vocabulary, merges

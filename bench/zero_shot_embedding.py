@@ -37,7 +37,7 @@ import time
 import keras
 import numpy as np
 
-from bench_common import command, machine, markdown_table, positive_int, write_results, RESULTS_DIR
+from bench_common import clip_bpe_vocabulary, command, machine, markdown_table, positive_int, write_results, RESULTS_DIR
 from mmzoo import retrieval, zoo
 
 WORDS = ("a", "the", "photo", "of", "cat", "dog", "car", "tree", "red", "blue", "small", "big", "on", "near")
@@ -59,21 +59,7 @@ def save_clip(folder):
     """Saves a random CLIP of clip_vit_base_patch32's shape, with a small BPE tokenizer and its image converter."""
     import keras_hub
 
-    characters = sorted({character for word in WORDS for character in word})
-    vocabulary = {}
-    for token in [*characters, *[f"{character}</w>" for character in characters]]:
-        vocabulary.setdefault(token, len(vocabulary))
-    merges = []
-    for word in WORDS:
-        symbols = [*word[:-1], f"{word[-1]}</w>"]
-        while len(symbols) > 1:
-            merge = f"{symbols[0]} {symbols[1]}"
-            if merge not in merges:
-                merges.append(merge)
-            symbols = [symbols[0] + symbols[1], *symbols[2:]]
-            vocabulary.setdefault(symbols[0], len(vocabulary))
-    for special in ("<|startoftext|>", "<|endoftext|>"):  # the largest ids, as in CLIP's vocabulary
-        vocabulary[special] = len(vocabulary)
+    vocabulary, merges = clip_bpe_vocabulary(WORDS)
     keras.utils.set_random_seed(0)
     vision = keras_hub.models.CLIPVisionEncoder(patch_size=32, hidden_dim=768, num_layers=12, num_heads=12,
                                                 intermediate_dim=3072, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))

@@ -1,4 +1,4 @@
-"""Shared pytest setup: quiet TensorFlow, the model harness on sys.path, seeds."""
+"""Shared pytest setup: quiet TensorFlow, the model harness and the benches' helpers on sys.path, seeds."""
 
 import hashlib
 import os
@@ -7,6 +7,7 @@ import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
+sys.path.append(str(pathlib.Path(__file__).parents[1] / "bench"))  # the benches import their helpers as siblings
 
 import keras  # noqa: E402
 import pytest  # noqa: E402

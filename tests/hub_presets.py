@@ -13,6 +13,7 @@ import os
 import shutil
 
 import numpy as np
+from bench_common import clip_bpe_vocabulary
 
 VOCABULARY = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "a", "cat", "dog", "sat", "ran", "red",
               "blue", "big", "small", "on"]
@@ -71,23 +72,8 @@ def save_tiny_clip(folder):
     import keras_hub
 
     path = os.path.join(folder, "clip")
-    words = ["a", "the", "photo", "of", "cat", "dog", "car", "tree", "red", "blue", "small", "big", "on", "near"]
-    characters = sorted({character for word in words for character in word})
-    vocabulary = {}
-    for token in [*characters, *[f"{character}</w>" for character in characters]]:
-        vocabulary.setdefault(token, len(vocabulary))
-    merges = []
-    for word in words:  # merge each word's symbols left to right into one token
-        symbols = [*word[:-1], f"{word[-1]}</w>"]
-        while len(symbols) > 1:
-            merge = f"{symbols[0]} {symbols[1]}"
-            if merge not in merges:
-                merges.append(merge)
-            symbols = [symbols[0] + symbols[1], *symbols[2:]]
-            vocabulary.setdefault(symbols[0], len(vocabulary))
-    # The special tokens take the largest ids, as in CLIP's vocabulary: keras-hub's CLIP pools a text at its largest id.
-    for special in ("<|startoftext|>", "<|endoftext|>"):
-        vocabulary[special] = len(vocabulary)
+    vocabulary, merges = clip_bpe_vocabulary(["a", "the", "photo", "of", "cat", "dog", "car", "tree", "red", "blue",
+                                              "small", "big", "on", "near"])
     vision = keras_hub.models.CLIPVisionEncoder(patch_size=8, hidden_dim=16, num_layers=1, num_heads=2,
                                                 intermediate_dim=32, image_shape=(IMAGE_SIZE, IMAGE_SIZE, 3))
     text = keras_hub.models.CLIPTextEncoder(vocabulary_size=len(vocabulary), embedding_dim=16, hidden_dim=16,

@@ -1,11 +1,6 @@
-"""Puts `bench/` on sys.path: the benches import their helpers as siblings, as they do when run as scripts."""
-
-import pathlib
-import sys
+"""The benches' tests: `tests/conftest.py` puts `bench/` on sys.path, as the benches import their helpers as siblings."""
 
 import pytest
-
-sys.path.append(str(pathlib.Path(__file__).resolve().parents[2] / "bench"))
 
 
 @pytest.fixture(autouse=True)

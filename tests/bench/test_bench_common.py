@@ -73,3 +73,14 @@ def test_write_results_replaces_the_file_and_leaves_no_temporary(tmp_path, capsy
     assert os.listdir(path.parent) == ["table.md"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
     assert f"Written to {path}" in capsys.readouterr().out
+
+
+def test_the_clip_bpe_vocabulary_makes_each_word_one_token():
+    import keras_hub
+
+    words = ["a", "the", "photo", "of", "cat"]
+    vocabulary, merges = bench_common.clip_bpe_vocabulary(words)
+    tokenizer = keras_hub.tokenizers.CLIPTokenizer(vocabulary=vocabulary, merges=merges)
+    ids = [int(token) for token in tokenizer("a photo of the cat")]
+    assert [tokenizer.id_to_token(token) for token in ids] == ["a</w>", "photo</w>", "of</w>", "the</w>", "cat</w>"]
+    assert vocabulary["<|endoftext|>"] == max(vocabulary.values())
