@@ -6,9 +6,9 @@ with the query's own embedding ranks first the items closest to that one
 sample, which an ambiguous query (a mumbled "five") leads astray; searching
 with the prototype of the query's nearest class ranks first the items most
 typical of that class. Measured by `bench/retrieval.py` on AV-MNIST (held-out
-speaker, class-level recall@1, means over seeds 0, 1, 2): spoken ->
-handwritten 57.5% with the query embeddings, 70.2% with class queries;
-handwritten -> spoken 53.6% and 61.9%. The price: every query of one class gets the same items, so class
+speaker, class-level recall@1, means over seeds 0 to 9): spoken ->
+handwritten 60.1% with the query embeddings, 64.0% with class queries;
+handwritten -> spoken 54.8% and 60.9%. The price: every query of one class gets the same items, so class
 queries are for finding items of the query's class, not its nearest
 duplicates (instance level).
 """
